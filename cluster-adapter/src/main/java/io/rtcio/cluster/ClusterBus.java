@@ -1,0 +1,46 @@
+package io.rtcio.cluster;
+
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+
+/**
+ * Node-to-node messaging.
+ *
+ * <p>Contract, for every implementation:
+ * <ul>
+ *   <li>{@link #sendToNode} reaches exactly the named node (one message, one receiver).</li>
+ *   <li>{@link #sendToRoom} reaches every <em>other</em> node that declared interest in the room
+ *       with {@link #subscribeRoom}, and no node that did not.</li>
+ *   <li>Order is preserved per (publishing node, receiving node): two messages published by one
+ *       node, in one thread or in completion order, arrive at a receiver in that order.</li>
+ *   <li>A node never receives its own room messages (local delivery is the caller's job).</li>
+ *   <li>A handler that throws is logged and counted; it never stops delivery of later messages.</li>
+ *   <li>Publishing never blocks the caller; failures complete the stage exceptionally.</li>
+ * </ul>
+ */
+public interface ClusterBus extends AutoCloseable {
+
+    /** This node's id, as given in {@link ClusterConfig#nodeId()}. */
+    String localNode();
+
+    /** Publishes to the one node {@code nodeId}. */
+    CompletionStage<Void> sendToNode(String nodeId, ClusterMessage message);
+
+    /** Publishes to every other node with local members of {@code roomId}. */
+    CompletionStage<Void> sendToRoom(String roomId, ClusterMessage message);
+
+    /** Declares that this node now has local members of {@code roomId}. Idempotent. */
+    CompletionStage<Void> subscribeRoom(String roomId);
+
+    /** Declares that this node has no local members of {@code roomId} any more. Idempotent. */
+    CompletionStage<Void> unsubscribeRoom(String roomId);
+
+    /**
+     * Registers the handler of messages addressed to this node. Called on a bus thread, one
+     * message at a time, in arrival order. Replaces any previous handler.
+     */
+    void onMessage(Consumer<ClusterMessage> handler);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,39 @@
+package io.rtcio.cluster;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The socket directory (socket id → owning node) and node liveness.
+ *
+ * <p>Each node heartbeats with a lease. A node whose lease lapsed is dead: exactly one survivor
+ * wins {@link #claimReap} for it and cleans up after it (its sockets leave their rooms).
+ */
+public interface PresenceStore {
+
+    /** Records that {@code socketId} lives on {@code nodeId}. */
+    CompletionStage<Void> register(String socketId, String nodeId);
+
+    /** Forgets {@code socketId}. */
+    CompletionStage<Void> unregister(String socketId);
+
+    /** The node that owns {@code socketId}, if it is connected anywhere. */
+    CompletionStage<Optional<String>> locate(String socketId);
+
+    /** Renews the lease of {@code nodeId} for {@code lease}. */
+    CompletionStage<Void> heartbeat(String nodeId, Duration lease);
+
+    /** Nodes that heartbeated at some point and whose lease has lapsed, not yet reaped. */
+    CompletionStage<Set<String>> deadNodes();
+
+    /** Atomically claims the clean-up of {@code deadNode}; true for exactly one caller. */
+    CompletionStage<Boolean> claimReap(String deadNode);
+
+    /** The sockets registered to {@code nodeId}. */
+    CompletionStage<Set<String>> socketsOf(String nodeId);
+
+    /** Forgets {@code nodeId} and every socket registered to it (after its rooms were cleaned). */
+    CompletionStage<Void> forgetNode(String nodeId);
+}

@@ -1,0 +1,159 @@
+package io.rtcio.node;
+
+import io.rtcio.cluster.ClusterBackend;
+import io.rtcio.cluster.ClusterConfig;
+import io.rtcio.node.chat.ChatHandler;
+import io.rtcio.node.config.ConfigException;
+import io.rtcio.node.config.ConfigLoader;
+import io.rtcio.node.config.NodeConfig;
+import io.rtcio.node.health.ManagementServer;
+import io.rtcio.node.ice.IceHandler;
+import io.rtcio.node.media.MediaHandlers;
+import io.rtcio.node.metrics.SignalingMetrics;
+import io.rtcio.node.protocol.Events;
+import io.rtcio.node.relay.Relay;
+import io.rtcio.node.relay.RtcioMessageHandler;
+import io.rtcio.node.room.RoomAccessPolicy;
+import io.rtcio.node.room.RoomService;
+import io.rtcio.node.session.SocketRegistry;
+import io.rtcio.node.transport.EventRouter;
+import io.rtcio.node.transport.SignalingServer;
+import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One signaling node: a socket.io server speaking the rtc.io protocol, sharing rooms, presence
+ * and relays with the other nodes through a {@link ClusterBackend}.
+ */
+public final class SignalingNode implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SignalingNode.class);
+
+    private final NodeConfig config;
+    private final ClusterBackend backend;
+    private final SocketRegistry sockets = new SocketRegistry();
+    private final SignalingMetrics metrics;
+    private final SignalingServer server;
+    private final ManagementServer management;
+    private final AtomicBoolean ready = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private SignalingNode(NodeConfig config, ClusterBackend backend) {
+        this.config = config;
+        this.backend = backend;
+        this.metrics = new SignalingMetrics(config.nodeId());
+        metrics.bindGauges(sockets::size, sockets::roomCount);
+
+        Relay relay = new Relay(sockets, backend.bus(), backend.presence(), metrics);
+        RoomService rooms = new RoomService(backend.rooms(), backend.bus(), sockets, relay, RoomAccessPolicy.ALLOW_ALL,
+                config.maxPeers());
+        MediaHandlers media = new MediaHandlers(backend.mediaStates(), relay);
+        Clock clock = Clock.systemUTC();
+
+        server = new SignalingServer(config, sockets, metrics);
+        EventRouter router = server.router();
+        router.lifecycle(
+                socket -> backend.presence().register(socket.id(), config.nodeId()),
+                socket -> rooms.leaveAll(socket).thenCompose(ok -> backend.presence().unregister(socket.id())));
+        router.on(Events.RTCIO_MESSAGE, new RtcioMessageHandler(relay, metrics));
+        router.on(Events.JOIN_ROOM, rooms.joinHandler());
+        router.on(Events.CHECK_ROOM, rooms.checkHandler());
+        router.on(Events.LEAVE_ROOM, rooms.leaveHandler());
+        router.on(Events.MEDIA_STATE, media.mediaState());
+        router.on(Events.STOP_SCREEN_SHARE, media.stopScreenShare());
+        router.on(Events.CHAT_MESSAGE, new ChatHandler(relay, clock));
+        router.on(Events.ASK_ICE, new IceHandler(config.turn(), clock));
+
+        management = new ManagementServer(config.host(), config.managementPort(), this::isReady, metrics::scrape);
+    }
+
+    /** Starts a node on {@code backend}; the caller keeps ownership of the backend. */
+    public static SignalingNode start(NodeConfig config, ClusterBackend backend) {
+        SignalingNode node = new SignalingNode(config, backend);
+        try {
+            node.management.start();
+            node.server.start();
+        } catch (RuntimeException e) {
+            node.close();
+            throw e;
+        }
+        node.ready.set(true);
+        log.info("node {} listening on {}:{} (management {}), cluster backend: {}, max peers {}, allowed origins {}",
+                config.nodeId(), config.host(), config.port(), config.managementPort(), backend.kind(),
+                config.maxPeers(), config.allowedOrigins().isEmpty() ? "none (browsers refused)" : config.allowedOrigins());
+        return node;
+    }
+
+    public NodeConfig config() {
+        return config;
+    }
+
+    public SignalingMetrics metrics() {
+        return metrics;
+    }
+
+    /** Started and not shutting down. */
+    public boolean isReady() {
+        return ready.get() && !closed.get();
+    }
+
+    /** Number of sockets connected to this node. */
+    public int connectedSockets() {
+        return sockets.size();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        ready.set(false);
+        server.close();
+        management.close();
+        log.info("node {} stopped", config.nodeId());
+    }
+
+    /** Entry point: configuration from the environment; exit code 2 on a bad setting. */
+    public static void main(String[] args) throws InterruptedException {
+        boolean jsonLogs = "json".equalsIgnoreCase(System.getenv("LOG_FORMAT"));
+        if (jsonLogs && System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "logback-json.xml");
+        }
+        NodeConfig config;
+        try {
+            config = ConfigLoader.fromEnvironment();
+        } catch (ConfigException e) {
+            System.err.println("invalid configuration: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        ClusterBackend backend;
+        try {
+            backend = ClusterBackend.create(new ClusterConfig(config.nodeId(), config.redisUrl(), config.keyPrefix(),
+                    ClusterConfig.DEFAULT_HEARTBEAT, ClusterConfig.DEFAULT_LEASE));
+        } catch (IllegalArgumentException e) {
+            System.err.println("invalid configuration: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        SignalingNode node;
+        try {
+            node = start(config, backend);
+        } catch (RuntimeException e) {
+            log.error("node failed to start: {}", e.getMessage());
+            backend.close();
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.close();
+            backend.close();
+            stopped.countDown();
+        }, "shutdown"));
+        stopped.await();
+    }
+}

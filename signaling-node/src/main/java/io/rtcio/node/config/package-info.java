@@ -1,0 +1,2 @@
+/** Typed node configuration, read from the environment and validated at start-up. */
+package io.rtcio.node.config;

@@ -1,0 +1,2 @@
+/** The management HTTP port: liveness, readiness, Prometheus metrics. */
+package io.rtcio.node.health;

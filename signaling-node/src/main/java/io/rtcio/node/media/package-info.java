@@ -1,0 +1,2 @@
+/** media-state (with its cache) and stopScreenShare. */
+package io.rtcio.node.media;

@@ -1,0 +1,89 @@
+package io.rtcio.node.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.rtcio.node.protocol.ErrorCode;
+import io.rtcio.node.protocol.Events;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The node's meters. Tag values come from closed sets (known event names, error codes, relay
+ * outcomes); room, socket and user ids are never tags.
+ */
+public final class SignalingMetrics {
+
+    /** Outcome of one {@code #rtcio:message} relay. */
+    public enum RelayResult { DELIVERED, DROPPED }
+
+    private static final String UNKNOWN_EVENT = "unknown";
+
+    private final PrometheusMeterRegistry registry;
+    private final Map<String, Counter> eventsIn = new ConcurrentHashMap<>();
+    private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
+    private final Map<RelayResult, Counter> relays = new EnumMap<>(RelayResult.class);
+    private final Counter publishFailures;
+    private final Counter busHandlerFailures;
+
+    public SignalingMetrics(String nodeId) {
+        registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config().commonTags("node", nodeId);
+        for (ErrorCode code : ErrorCode.values()) {
+            errors.put(code, Counter.builder("signaling.errors").description("Events refused, by error code")
+                    .tag("code", code.wire()).register(registry));
+        }
+        for (RelayResult result : RelayResult.values()) {
+            relays.put(result, Counter.builder("signaling.relay.messages")
+                    .description("#rtcio:message relays by outcome").tag("result", result.name().toLowerCase())
+                    .register(registry));
+        }
+        publishFailures = Counter.builder("signaling.cluster.publish.failures")
+                .description("Cross-node publishes that failed").register(registry);
+        busHandlerFailures = Counter.builder("signaling.cluster.receive.failures")
+                .description("Cross-node messages that could not be delivered locally").register(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Registers the gauges read from live node state. */
+    public void bindGauges(Supplier<Number> connections, Supplier<Number> rooms) {
+        Gauge.builder("signaling.connections", connections).description("Sockets connected to this node")
+                .register(registry);
+        Gauge.builder("signaling.rooms.local", rooms).description("Rooms with members on this node")
+                .register(registry);
+    }
+
+    public void eventIn(String event) {
+        String tag = Events.CLIENT_EVENTS.contains(event) ? event : UNKNOWN_EVENT;
+        eventsIn.computeIfAbsent(tag, t -> Counter.builder("signaling.events.in")
+                .description("Events received from clients").tag("event", t).register(registry)).increment();
+    }
+
+    public void error(ErrorCode code) {
+        errors.get(code).increment();
+    }
+
+    public void relay(RelayResult result) {
+        relays.get(result).increment();
+    }
+
+    public void publishFailed() {
+        publishFailures.increment();
+    }
+
+    public void receiveFailed() {
+        busHandlerFailures.increment();
+    }
+
+    /** The Prometheus text exposition of every meter. */
+    public String scrape() {
+        return registry.scrape();
+    }
+}

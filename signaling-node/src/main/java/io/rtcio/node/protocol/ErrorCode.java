@@ -1,0 +1,24 @@
+package io.rtcio.node.protocol;
+
+/** The protocol's error codes; {@link #wire()} is the string clients see. */
+public enum ErrorCode {
+    INVALID_ROOM("invalid-room"),
+    INVALID_PAYLOAD("invalid-payload"),
+    FORBIDDEN("forbidden"),
+    ROOM_FULL("room-full"),
+    PASSWORD_REQUIRED("password-required"),
+    WRONG_PASSWORD("wrong-password"),
+    NOT_IN_ROOM("not-in-room"),
+    RATE_LIMITED("rate-limited"),
+    PAYLOAD_TOO_LARGE("payload-too-large");
+
+    private final String wire;
+
+    ErrorCode(String wire) {
+        this.wire = wire;
+    }
+
+    public String wire() {
+        return wire;
+    }
+}

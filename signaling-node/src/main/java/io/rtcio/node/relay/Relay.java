@@ -1,0 +1,121 @@
+package io.rtcio.node.relay;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rtcio.cluster.ClusterBus;
+import io.rtcio.cluster.ClusterMessage;
+import io.rtcio.cluster.PresenceStore;
+import io.rtcio.node.metrics.SignalingMetrics;
+import io.rtcio.node.session.LocalSocket;
+import io.rtcio.node.session.SocketRegistry;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers events to a socket or to a room wherever the recipients are connected: locally when
+ * they are on this node, otherwise through the {@link ClusterBus} to the owning node(s), which
+ * deliver them locally in turn. Handlers go through this class, never through netty-socketio
+ * broadcasts or the bus directly.
+ */
+public final class Relay {
+
+    private static final Logger log = LoggerFactory.getLogger(Relay.class);
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
+
+    private final SocketRegistry sockets;
+    private final ClusterBus bus;
+    private final PresenceStore presence;
+    private final SignalingMetrics metrics;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public Relay(SocketRegistry sockets, ClusterBus bus, PresenceStore presence, SignalingMetrics metrics) {
+        this.sockets = sockets;
+        this.bus = bus;
+        this.presence = presence;
+        this.metrics = metrics;
+        bus.onMessage(this::onClusterMessage);
+    }
+
+    /**
+     * Sends {@code event} to the socket {@code targetId}. Completes with true when it was
+     * delivered locally or handed to the owning node, false when the target is unknown.
+     */
+    public CompletionStage<Boolean> toSocket(String senderId, String targetId, String event, Map<String, Object> payload) {
+        LocalSocket local = sockets.byId(targetId);
+        if (local != null) {
+            local.send(event, payload);
+            return CompletableFuture.completedFuture(true);
+        }
+        return presence.locate(targetId).thenCompose(node -> {
+            if (node.isEmpty() || node.get().equals(bus.localNode())) {
+                return CompletableFuture.completedFuture(false);
+            }
+            ClusterMessage message = new ClusterMessage.ToSocket(bus.localNode(), senderId, targetId, event, encode(payload));
+            return bus.sendToNode(node.get(), message).handle((ok, error) -> {
+                if (error != null) {
+                    metrics.publishFailed();
+                    log.warn("relay to node {} failed: {}", node.get(), error.toString());
+                    return false;
+                }
+                return true;
+            });
+        });
+    }
+
+    /** Sends {@code event} to every member of {@code roomId} except {@code exceptId} (may be null). */
+    public CompletionStage<Void> toRoom(String roomId, String exceptId, String event, Map<String, Object> payload) {
+        deliverToLocalMembers(roomId, exceptId, event, payload);
+        ClusterMessage message = new ClusterMessage.ToRoom(bus.localNode(), roomId, exceptId, event, encode(payload));
+        return bus.sendToRoom(roomId, message).exceptionally(error -> {
+            metrics.publishFailed();
+            log.warn("room broadcast of {} failed: {}", event, error.toString());
+            return null;
+        });
+    }
+
+    private void deliverToLocalMembers(String roomId, String exceptId, String event, Map<String, Object> payload) {
+        for (LocalSocket member : sockets.localMembers(roomId)) {
+            if (!member.id().equals(exceptId)) {
+                member.send(event, payload);
+            }
+        }
+    }
+
+    private void onClusterMessage(ClusterMessage message) {
+        try {
+            if (message instanceof ClusterMessage.ToSocket toSocket) {
+                LocalSocket target = sockets.byId(toSocket.targetSocket());
+                if (target == null) {
+                    log.debug("dropping {} for {}: not on this node", toSocket.event(), toSocket.targetSocket());
+                    return;
+                }
+                target.send(toSocket.event(), decode(toSocket.payloadJson()));
+            } else if (message instanceof ClusterMessage.ToRoom toRoom) {
+                deliverToLocalMembers(toRoom.roomId(), toRoom.exceptSocket(), toRoom.event(), decode(toRoom.payloadJson()));
+            }
+        } catch (RuntimeException e) {
+            metrics.receiveFailed();
+            log.debug("dropping undeliverable cluster message: {}", e.toString());
+        }
+    }
+
+    private String encode(Map<String, Object> payload) {
+        try {
+            return json.writeValueAsString(payload);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("payload cannot be encoded", e);
+        }
+    }
+
+    private Map<String, Object> decode(String payloadJson) {
+        try {
+            return json.readValue(payloadJson, MAP);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("payload cannot be decoded: " + e.getOriginalMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.rtcio.node.relay;
+
+import io.rtcio.node.metrics.SignalingMetrics;
+import io.rtcio.node.protocol.EventHandler;
+import io.rtcio.node.protocol.Events;
+import io.rtcio.node.protocol.Limits;
+import io.rtcio.node.protocol.Payloads;
+import io.rtcio.node.session.LocalSocket;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * {@code #rtcio:message {source, target, data}}: forwarded to {@code target} unchanged except
+ * {@code source}, which the server sets to the sender (a client cannot spoof it). An unknown
+ * target is dropped silently and counted.
+ */
+public final class RtcioMessageHandler implements EventHandler {
+
+    private final Relay relay;
+    private final SignalingMetrics metrics;
+
+    public RtcioMessageHandler(Relay relay, SignalingMetrics metrics) {
+        this.relay = relay;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public CompletionStage<?> handle(LocalSocket socket, Object payload, Ack ack) {
+        Map<String, Object> body = Payloads.object(payload, Events.RTCIO_MESSAGE);
+        String target = Payloads.requiredString(body, "target", Limits.MAX_SOCKET_ID_LENGTH, null);
+        Map<String, Object> envelope = new LinkedHashMap<>(body);
+        envelope.put("source", socket.id());
+        return relay.toSocket(socket.id(), target, Events.RTCIO_MESSAGE, envelope).thenAccept(delivered ->
+                metrics.relay(delivered ? SignalingMetrics.RelayResult.DELIVERED : SignalingMetrics.RelayResult.DROPPED));
+    }
+}

@@ -1,0 +1,98 @@
+package io.rtcio.node.session;
+
+import com.corundumstudio.socketio.SocketIOClient;
+import com.corundumstudio.socketio.transport.NamespaceClient;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A socket connected to this node, under its public id.
+ *
+ * <p>Events of one socket are handled strictly one after another, in arrival order, even when a
+ * handler completes asynchronously ({@link #submit}). That keeps a join ahead of the media-state
+ * that follows it, and one sender's relays in order.
+ */
+public final class LocalSocket {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalSocket.class);
+
+    private final String id;
+    private final SocketIOClient client;
+    private final String userId;
+    private final Set<String> rooms = ConcurrentHashMap.newKeySet();
+    private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+
+    LocalSocket(String id, SocketIOClient client, String userId) {
+        this.id = id;
+        this.client = client;
+        this.userId = userId;
+    }
+
+    /** The public id: what the client sees as {@code socket.id} and peers address. */
+    public String id() {
+        return id;
+    }
+
+    /** The Engine.IO session id; a credential of this client only, never shown to others. */
+    public UUID engineSession() {
+        return client.getSessionId();
+    }
+
+    /** The authenticated user id, or null for an anonymous socket. */
+    public String userId() {
+        return userId;
+    }
+
+    /** Rooms this socket has joined (this node is the source of truth for its own sockets). */
+    public Set<String> rooms() {
+        return rooms;
+    }
+
+    public boolean isMember(String roomId) {
+        return rooms.contains(roomId);
+    }
+
+    /** Sends one event with one argument to this socket. Safe from any thread. */
+    public void send(String event, Object payload) {
+        client.sendEvent(event, payload);
+    }
+
+    /** Closes the transport from the server side; does not rely on the client's cooperation. */
+    public void kick() {
+        if (client instanceof NamespaceClient namespaceClient) {
+            namespaceClient.getBaseClient().disconnect();
+        } else {
+            client.disconnect();
+        }
+    }
+
+    /**
+     * Runs {@code task} after every task submitted before it has completed. A failing task is
+     * logged and does not stop later ones.
+     */
+    public synchronized CompletionStage<Void> submit(Supplier<? extends CompletionStage<?>> task) {
+        CompletableFuture<Void> next = tail.thenCompose(ignored -> {
+            try {
+                return task.get().thenApply(result -> (Void) null);
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }).exceptionally(error -> {
+            log.warn("task of socket {} failed", id, error);
+            return null;
+        });
+        tail = next;
+        return next;
+    }
+
+    @Override
+    public String toString() {
+        return "LocalSocket[" + id + "]";
+    }
+}

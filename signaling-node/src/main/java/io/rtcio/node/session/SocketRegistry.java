@@ -1,0 +1,107 @@
+package io.rtcio.node.session;
+
+import com.corundumstudio.socketio.SocketIOClient;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The sockets of this node by Engine.IO session and by public id, and the local room index
+ * (room → local members). Thread-safe.
+ */
+public final class SocketRegistry {
+
+    private final Map<UUID, LocalSocket> byEngineSession = new ConcurrentHashMap<>();
+    private final Map<String, LocalSocket> byId = new ConcurrentHashMap<>();
+    private final Map<String, Set<LocalSocket>> roomMembers = new ConcurrentHashMap<>();
+
+    /**
+     * Admits a client under a new public id; a client admitted before keeps its socket.
+     *
+     * @return the socket, and whether it was created by this call
+     */
+    public Admission admit(SocketIOClient client, String userId) {
+        boolean[] created = {false};
+        LocalSocket socket = byEngineSession.computeIfAbsent(client.getSessionId(), session -> {
+            LocalSocket fresh;
+            do {
+                fresh = new LocalSocket(PublicIds.next(), client, userId);
+            } while (byId.putIfAbsent(fresh.id(), fresh) != null);
+            created[0] = true;
+            return fresh;
+        });
+        return new Admission(socket, created[0]);
+    }
+
+    /** The socket admitted for this Engine.IO session, or null. */
+    public LocalSocket byEngineSession(UUID session) {
+        return byEngineSession.get(session);
+    }
+
+    /** The local socket with this public id, or null when it is not on this node. */
+    public LocalSocket byId(String id) {
+        return byId.get(id);
+    }
+
+    /** Forgets the socket of this session; returns it, or null when it was never admitted. */
+    public LocalSocket remove(UUID session) {
+        LocalSocket socket = byEngineSession.remove(session);
+        if (socket != null) {
+            byId.remove(socket.id());
+        }
+        return socket;
+    }
+
+    /** Records a local membership; true when the socket is the room's first local member. */
+    public boolean addToRoom(String roomId, LocalSocket socket) {
+        socket.rooms().add(roomId);
+        boolean[] first = {false};
+        roomMembers.compute(roomId, (room, members) -> {
+            Set<LocalSocket> set = members == null ? ConcurrentHashMap.newKeySet() : members;
+            first[0] = set.isEmpty();
+            set.add(socket);
+            return set;
+        });
+        return first[0];
+    }
+
+    /** Removes a local membership; true when the room has no local member any more. */
+    public boolean removeFromRoom(String roomId, LocalSocket socket) {
+        socket.rooms().remove(roomId);
+        boolean[] last = {false};
+        roomMembers.computeIfPresent(roomId, (room, members) -> {
+            members.remove(socket);
+            last[0] = members.isEmpty();
+            return members.isEmpty() ? null : members;
+        });
+        return last[0];
+    }
+
+    /** Local members of a room, a snapshot. */
+    public Collection<LocalSocket> localMembers(String roomId) {
+        Set<LocalSocket> members = roomMembers.get(roomId);
+        return members == null ? List.of() : List.copyOf(members);
+    }
+
+    /** Number of admitted sockets on this node. */
+    public int size() {
+        return byId.size();
+    }
+
+    /** Number of rooms with local members. */
+    public int roomCount() {
+        return roomMembers.size();
+    }
+
+    /** All admitted sockets, a snapshot. */
+    public Collection<LocalSocket> all() {
+        return List.copyOf(byId.values());
+    }
+
+    /** Result of {@link #admit}. */
+    public record Admission(LocalSocket socket, boolean created) {
+    }
+}
