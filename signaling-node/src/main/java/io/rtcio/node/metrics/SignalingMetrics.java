@@ -74,6 +74,11 @@ public final class SignalingMetrics {
         relays.get(result).increment();
     }
 
+    /** How many relays ended with {@code result} so far. */
+    public double relays(RelayResult result) {
+        return relays.get(result).count();
+    }
+
     public void publishFailed() {
         publishFailures.increment();
     }
