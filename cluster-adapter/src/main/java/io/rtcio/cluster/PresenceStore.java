@@ -22,13 +22,21 @@ public interface PresenceStore {
     /** The node that owns {@code socketId}, if it is connected anywhere. */
     CompletionStage<Optional<String>> locate(String socketId);
 
-    /** Renews the lease of {@code nodeId} for {@code lease}. */
-    CompletionStage<Void> heartbeat(String nodeId, Duration lease);
+    /**
+     * Renews the lease of {@code nodeId} for {@code lease}. Completes with true when the node held
+     * a live lease before the call, false when the lease is new: the first heartbeat, after a lapse,
+     * or after the shared state was lost (e.g. an empty Redis after a restart). A node that sees
+     * false after its first heartbeat must re-publish what it owns.
+     */
+    CompletionStage<Boolean> heartbeat(String nodeId, Duration lease);
 
     /** Nodes that heartbeated at some point and whose lease has lapsed, not yet reaped. */
     CompletionStage<Set<String>> deadNodes();
 
-    /** Atomically claims the clean-up of {@code deadNode}; true for exactly one caller. */
+    /**
+     * Atomically claims the clean-up of {@code deadNode}; true for exactly one caller. A claim
+     * lapses after a lease length, so a dead node is reaped even if its first reaper died too.
+     */
     CompletionStage<Boolean> claimReap(String deadNode);
 
     /** The sockets registered to {@code nodeId}. */

@@ -28,4 +28,11 @@ public interface RoomRegistry {
 
     /** The rooms {@code socketId} is a member of. */
     CompletionStage<Set<String>> roomsOf(String socketId);
+
+    /**
+     * Puts back a membership the owning node knows of after the shared state was lost (e.g. an
+     * empty Redis after a restart): no capacity or password check; sets {@code password} when
+     * given and the room has none; caches {@code mediaState} when not null. Idempotent.
+     */
+    CompletionStage<Void> restore(String roomId, Member member, String password, MediaState mediaState);
 }

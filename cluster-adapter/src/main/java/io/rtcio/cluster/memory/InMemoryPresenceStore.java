@@ -58,15 +58,16 @@ final class InMemoryPresenceStore implements PresenceStore {
 
     /** @throws IllegalArgumentException when {@code lease} is not positive */
     @Override
-    public synchronized CompletionStage<Void> heartbeat(String nodeId, Duration lease) {
+    public synchronized CompletionStage<Boolean> heartbeat(String nodeId, Duration lease) {
         Objects.requireNonNull(nodeId, "nodeId");
         Objects.requireNonNull(lease, "lease");
         if (lease.isNegative() || lease.isZero()) {
             throw new IllegalArgumentException("lease must be positive, got " + lease);
         }
-        leaseExpiry.put(nodeId, clock.instant().plus(lease));
+        Instant now = clock.instant();
+        Instant previous = leaseExpiry.put(nodeId, now.plus(lease));
         claimed.remove(nodeId);
-        return CompletableFuture.completedFuture(null);
+        return CompletableFuture.completedFuture(previous != null && previous.isAfter(now));
     }
 
     @Override

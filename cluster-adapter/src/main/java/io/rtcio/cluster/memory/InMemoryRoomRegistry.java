@@ -32,7 +32,7 @@ final class InMemoryRoomRegistry implements RoomRegistry {
     /** A live room: members in join order and the password set by its first joiner, if any. */
     private static final class Room {
         final LinkedHashMap<String, Member> members = new LinkedHashMap<>();
-        final String password;
+        String password;
 
         Room(String password) {
             this.password = password;
@@ -83,6 +83,24 @@ final class InMemoryRoomRegistry implements RoomRegistry {
         room.members.put(socketId, request.member());
         roomsBySocket.computeIfAbsent(socketId, socket -> new HashSet<>()).add(roomId);
         return new JoinResult.Joined(existing, states);
+    }
+
+    @Override
+    public CompletionStage<Void> restore(String roomId, Member member, String password, MediaState mediaState) {
+        Objects.requireNonNull(roomId, "roomId");
+        Objects.requireNonNull(member, "member");
+        synchronized (lock) {
+            Room room = rooms.computeIfAbsent(roomId, id -> new Room(null));
+            if (room.password == null && password != null && !password.isEmpty()) {
+                room.password = password;
+            }
+            room.members.putIfAbsent(member.socketId(), member);
+            roomsBySocket.computeIfAbsent(member.socketId(), socket -> new HashSet<>()).add(roomId);
+            if (mediaState != null) {
+                mediaStates.put(roomId, member.socketId(), mediaState);
+            }
+        }
+        return CompletableFuture.completedFuture(null);
     }
 
     /** Always drops the socket's media state in the room, member or not. */

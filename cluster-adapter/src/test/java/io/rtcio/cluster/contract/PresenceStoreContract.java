@@ -33,6 +33,14 @@ public abstract class PresenceStoreContract extends ClusterContractSupport {
     }
 
     @Test
+    void shouldTellWhetherTheLeaseWasStillLive() {
+        assertThat(await(presence("a").heartbeat("a", lease()))).isFalse();
+        assertThat(await(presence("a").heartbeat("a", lease()))).isTrue();
+        advanceTime(lease().plusSeconds(1));
+        assertThat(await(presence("a").heartbeat("a", lease()))).isFalse();
+    }
+
+    @Test
     void shouldLocateRegisteredSocketsFromAnyNode() {
         await(presence("a").register("s1", "a"));
         await(presence("b").register("s2", "b"));

@@ -287,6 +287,30 @@ public abstract class RoomRegistryContract extends ClusterContractSupport {
         assertThat(join("a", "locked-room", "late", "pw-" + winner, BIG)).isInstanceOf(JoinResult.Joined.class);
     }
 
+    @Test
+    void shouldRestoreMembershipsWithoutRoomRules() {
+        joined("a", "r", "s1");
+        await(rooms("a").restore("r", member("s2", "a"), null, new MediaState(true, false)));
+        await(rooms("b").restore("r", member("s2", "a"), null, new MediaState(true, false)));
+
+        assertThat(await(rooms("c").members("r"))).extracting(Member::socketId).containsExactly("s1", "s2");
+        assertThat(await(rooms("c").roomsOf("s2"))).containsExactly("r");
+        JoinResult.Joined third = joined("c", "r", "s3");
+        assertThat(third.mediaStates()).containsEntry("s2", new MediaState(true, false));
+        await(rooms("a").restore("full", member("x1", "a"), null, null));
+        assertThat(await(rooms("a").describe("full")).size()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRestoreARoomPassword() {
+        await(rooms("a").restore("r", member("s1", "a"), "pw", null));
+        await(rooms("b").restore("r", member("s2", "b"), "other", null));
+
+        assertThat(await(rooms("c").describe("r")).passwordRequired()).isTrue();
+        assertThat(join("c", "r", "s3", "other", 8)).isEqualTo(new JoinResult.Refused(JoinResult.Reason.WRONG_PASSWORD));
+        assertThat(join("c", "r", "s3", "pw", 8)).isInstanceOf(JoinResult.Joined.class);
+    }
+
     private static String socket(int i) {
         return "s" + i;
     }
