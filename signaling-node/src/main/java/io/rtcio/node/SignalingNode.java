@@ -15,6 +15,7 @@ import io.rtcio.node.relay.Relay;
 import io.rtcio.node.relay.RtcioMessageHandler;
 import io.rtcio.node.room.RoomAccessPolicy;
 import io.rtcio.node.room.RoomService;
+import io.rtcio.node.session.LocalSocket;
 import io.rtcio.node.session.SocketRegistry;
 import io.rtcio.node.transport.EventRouter;
 import io.rtcio.node.transport.SignalingServer;
@@ -100,6 +101,19 @@ public final class SignalingNode implements AutoCloseable {
         return ready.get() && !closed.get();
     }
 
+    /**
+     * Closes the transport of a local socket from the server side, whether or not the client
+     * cooperates; its rooms are told it left. False when no such socket is on this node.
+     */
+    public boolean disconnect(String socketId) {
+        LocalSocket socket = sockets.byId(socketId);
+        if (socket == null) {
+            return false;
+        }
+        socket.kick();
+        return true;
+    }
+
     /** Number of sockets connected to this node. */
     public int connectedSockets() {
         return sockets.size();
@@ -116,28 +130,21 @@ public final class SignalingNode implements AutoCloseable {
         log.info("node {} stopped", config.nodeId());
     }
 
-    /** Entry point: configuration from the environment; exit code 2 on a bad setting. */
-    public static void main(String[] args) throws InterruptedException {
-        boolean jsonLogs = "json".equalsIgnoreCase(System.getenv("LOG_FORMAT"));
-        if (jsonLogs && System.getProperty("logback.configurationFile") == null) {
-            System.setProperty("logback.configurationFile", "logback-json.xml");
-        }
+    /**
+     * Runs a node configured from the environment until the JVM is asked to stop.
+     *
+     * @return the process exit code: 2 for a bad setting, 1 when the node cannot start
+     */
+    static int run() throws InterruptedException {
         NodeConfig config;
-        try {
-            config = ConfigLoader.fromEnvironment();
-        } catch (ConfigException e) {
-            System.err.println("invalid configuration: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
         ClusterBackend backend;
         try {
+            config = ConfigLoader.fromEnvironment();
             backend = ClusterBackend.create(new ClusterConfig(config.nodeId(), config.redisUrl(), config.keyPrefix(),
                     ClusterConfig.DEFAULT_HEARTBEAT, ClusterConfig.DEFAULT_LEASE));
-        } catch (IllegalArgumentException e) {
+        } catch (ConfigException | IllegalArgumentException e) {
             System.err.println("invalid configuration: " + e.getMessage());
-            System.exit(2);
-            return;
+            return 2;
         }
         SignalingNode node;
         try {
@@ -145,8 +152,7 @@ public final class SignalingNode implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("node failed to start: {}", e.getMessage());
             backend.close();
-            System.exit(1);
-            return;
+            return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -155,5 +161,6 @@ public final class SignalingNode implements AutoCloseable {
             stopped.countDown();
         }, "shutdown"));
         stopped.await();
+        return 0;
     }
 }

@@ -180,8 +180,10 @@ public final class ConfigLoader {
             return null;
         }
         String scheme = value.contains("://") ? value.substring(0, value.indexOf("://")) : "";
-        if (!List.of("redis", "rediss", "redis-sentinel", "redis-socket").contains(scheme)) {
-            throw new ConfigException("REDIS_URL", "must start with redis://, rediss:// or redis-sentinel://, got '"
+        if (!List.of("redis", "rediss", "redis-sentinel", "redis-socket", "redis-cluster", "rediss-cluster")
+                .contains(scheme)) {
+            throw new ConfigException("REDIS_URL", "must start with redis://, rediss://, redis-sentinel://, "
+                    + "redis-cluster:// or rediss-cluster://, got '"
                     + value.replaceAll("//[^@/]*@", "//***@") + "'");
         }
         return value;
