@@ -19,7 +19,14 @@ import io.rtcio.node.session.LocalSocket;
 import io.rtcio.node.session.SocketRegistry;
 import io.rtcio.node.transport.EventRouter;
 import io.rtcio.node.transport.SignalingServer;
+import io.rtcio.node.cluster.ClusterMaintenance;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -39,6 +46,8 @@ public final class SignalingNode implements AutoCloseable {
     private final SignalingMetrics metrics;
     private final SignalingServer server;
     private final ManagementServer management;
+    private final ClusterMaintenance maintenance;
+    private final RoomService rooms;
     private final AtomicBoolean ready = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -49,11 +58,13 @@ public final class SignalingNode implements AutoCloseable {
         metrics.bindGauges(sockets::size, sockets::roomCount);
 
         Relay relay = new Relay(sockets, backend.bus(), backend.presence(), metrics);
-        RoomService rooms = new RoomService(backend.rooms(), backend.bus(), sockets, relay, RoomAccessPolicy.ALLOW_ALL,
+        rooms = new RoomService(backend.rooms(), backend.bus(), sockets, relay, RoomAccessPolicy.ALLOW_ALL,
                 config.maxPeers());
         MediaHandlers media = new MediaHandlers(backend.mediaStates(), relay);
         Clock clock = Clock.systemUTC();
 
+        maintenance = new ClusterMaintenance(config.nodeId(), config.heartbeat(), config.lease(), backend.presence(),
+                backend.rooms(), sockets, relay);
         server = new SignalingServer(config, sockets, metrics);
         EventRouter router = server.router();
         router.lifecycle(
@@ -76,6 +87,7 @@ public final class SignalingNode implements AutoCloseable {
         SignalingNode node = new SignalingNode(config, backend);
         try {
             node.management.start();
+            node.maintenance.start();
             node.server.start();
         } catch (RuntimeException e) {
             node.close();
@@ -125,9 +137,26 @@ public final class SignalingNode implements AutoCloseable {
             return;
         }
         ready.set(false);
+        leaveAllRooms();
         server.close();
+        maintenance.close();
         management.close();
         log.info("node {} stopped", config.nodeId());
+    }
+
+    /** Tells every room of every local socket that it left, so peers tear down before the node goes. */
+    private void leaveAllRooms() {
+        List<CompletableFuture<Void>> departures = new ArrayList<>();
+        for (LocalSocket socket : sockets.all()) {
+            departures.add(socket.submit(() -> rooms.leaveAll(socket)).toCompletableFuture());
+        }
+        try {
+            CompletableFuture.allOf(departures.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("not every room was told of the shutdown: {}", e.toString());
+        }
     }
 
     /**
@@ -141,7 +170,7 @@ public final class SignalingNode implements AutoCloseable {
         try {
             config = ConfigLoader.fromEnvironment();
             backend = ClusterBackend.create(new ClusterConfig(config.nodeId(), config.redisUrl(), config.keyPrefix(),
-                    ClusterConfig.DEFAULT_HEARTBEAT, ClusterConfig.DEFAULT_LEASE));
+                    config.heartbeat(), config.lease()));
         } catch (ConfigException | IllegalArgumentException e) {
             System.err.println("invalid configuration: " + e.getMessage());
             return 2;

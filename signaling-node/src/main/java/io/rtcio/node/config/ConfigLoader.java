@@ -49,6 +49,12 @@ public final class ConfigLoader {
             throw new ConfigException("MAX_FRAME_BYTES", "must be at least MAX_EVENT_BYTES (" + maxEventBytes
                     + "), got " + maxFrameBytes);
         }
+        int heartbeatMs = integer("CLUSTER_HEARTBEAT_MS", 2_000, 100, 60_000);
+        int leaseMs = integer("CLUSTER_LEASE_MS", 6_000, 300, 600_000);
+        if (leaseMs <= 2 * heartbeatMs) {
+            throw new ConfigException("CLUSTER_LEASE_MS", "must be more than twice CLUSTER_HEARTBEAT_MS ("
+                    + heartbeatMs + "), got " + leaseMs);
+        }
         return new NodeConfig(
                 string("BIND_ADDRESS", "0.0.0.0"),
                 port,
@@ -63,7 +69,9 @@ public final class ConfigLoader {
                 pingInterval,
                 pingTimeout,
                 maxEventBytes,
-                maxFrameBytes);
+                maxFrameBytes,
+                Duration.ofMillis(heartbeatMs),
+                Duration.ofMillis(leaseMs));
     }
 
     private String raw(String name) {

@@ -21,6 +21,8 @@ import java.util.List;
  * @param pingTimeout     Engine.IO ping timeout ({@code PING_TIMEOUT_MS})
  * @param maxEventBytes   largest single event accepted; larger ones get {@code payload-too-large} ({@code MAX_EVENT_BYTES})
  * @param maxFrameBytes   largest WebSocket frame or polling body; larger ones close the transport ({@code MAX_FRAME_BYTES})
+ * @param heartbeat       how often the node renews its cluster lease ({@code CLUSTER_HEARTBEAT_MS})
+ * @param lease           how long a lease lasts; a node silent for longer is reaped ({@code CLUSTER_LEASE_MS})
  */
 public record NodeConfig(
         String host,
@@ -36,7 +38,9 @@ public record NodeConfig(
         Duration pingInterval,
         Duration pingTimeout,
         int maxEventBytes,
-        int maxFrameBytes) {
+        int maxFrameBytes,
+        Duration heartbeat,
+        Duration lease) {
 
     public static final int DEFAULT_PORT = 3001;
     public static final int DEFAULT_MANAGEMENT_PORT = 8081;
@@ -58,19 +62,19 @@ public record NodeConfig(
     /** A copy listening on other ports (tests run several nodes in one JVM). */
     public NodeConfig withPorts(int newPort, int newManagementPort) {
         return new NodeConfig(host, newPort, newManagementPort, nodeId, allowedOrigins, maxPeers, turn, redisUrl,
-                keyPrefix, jsonLogs, pingInterval, pingTimeout, maxEventBytes, maxFrameBytes);
+                keyPrefix, jsonLogs, pingInterval, pingTimeout, maxEventBytes, maxFrameBytes, heartbeat, lease);
     }
 
     /** A copy with another node id. */
     public NodeConfig withNodeId(String newNodeId) {
         return new NodeConfig(host, port, managementPort, newNodeId, allowedOrigins, maxPeers, turn, redisUrl,
-                keyPrefix, jsonLogs, pingInterval, pingTimeout, maxEventBytes, maxFrameBytes);
+                keyPrefix, jsonLogs, pingInterval, pingTimeout, maxEventBytes, maxFrameBytes, heartbeat, lease);
     }
 
     /** A copy with another room limit. */
     public NodeConfig withMaxPeers(int newMaxPeers) {
         return new NodeConfig(host, port, managementPort, nodeId, allowedOrigins, newMaxPeers, turn, redisUrl,
-                keyPrefix, jsonLogs, pingInterval, pingTimeout, maxEventBytes, maxFrameBytes);
+                keyPrefix, jsonLogs, pingInterval, pingTimeout, maxEventBytes, maxFrameBytes, heartbeat, lease);
     }
 
     /**

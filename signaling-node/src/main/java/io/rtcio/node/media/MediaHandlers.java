@@ -33,9 +33,12 @@ public final class MediaHandlers {
         return (socket, payload, ack) -> {
             Map<String, Object> body = memberPayload(socket, payload, Events.MEDIA_STATE);
             String roomId = (String) body.get("roomId");
-            CompletionStage<Void> cached = body.get("mic") instanceof Boolean mic && body.get("cam") instanceof Boolean cam
-                    ? store.put(roomId, socket.id(), new MediaState(mic, cam))
-                    : CompletableFuture.completedFuture(null);
+            CompletionStage<Void> cached = CompletableFuture.completedFuture(null);
+            if (body.get("mic") instanceof Boolean mic && body.get("cam") instanceof Boolean cam) {
+                MediaState state = new MediaState(mic, cam);
+                socket.membership(roomId).mediaState(state);
+                cached = store.put(roomId, socket.id(), state);
+            }
             return cached.thenCompose(ok -> relay.toRoom(roomId, socket.id(), Events.MEDIA_STATE, withId(body, socket)));
         };
     }

@@ -66,7 +66,8 @@ public final class RoomService {
             // Subscribe before joining, so no broadcast to the room can miss this node.
             return subscriptions.acquire(roomId)
                     .thenCompose(ok -> registry.join(new JoinRequest(roomId, member, password, maxPeers)))
-                    .thenCompose(result -> onJoinResult(socket, roomId, member, result));
+                    .thenCompose(result -> onJoinResult(socket, roomId, member, result))
+                    .thenCompose(ok -> rememberPassword(socket, roomId, password));
         };
     }
 
@@ -77,6 +78,7 @@ public final class RoomService {
             });
         }
         sockets.addToRoom(roomId, socket);
+        socket.membership(roomId).name(member.name());
         if (result instanceof JoinResult.Joined joined) {
             for (Member existing : joined.existing()) {
                 socket.send(Events.USER_CONNECTED, userConnected(existing.socketId(), existing.name()));
@@ -91,6 +93,21 @@ public final class RoomService {
         return relay.toRoom(roomId, socket.id(), Events.USER_CONNECTED, userConnected(member.socketId(), member.name()))
                 .thenCompose(ok -> relay.toRoom(roomId, socket.id(), Events.RTCIO_INIT_OFFER,
                         Map.of("source", socket.id())));
+    }
+
+    /**
+     * Remembers the password of a password-protected room this socket joined with it, so the node
+     * can put the room back as it was if the shared state is lost.
+     */
+    private CompletionStage<Void> rememberPassword(LocalSocket socket, String roomId, String password) {
+        if (password == null || password.isEmpty() || !socket.isMember(roomId)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return registry.describe(roomId).thenAccept(info -> {
+            if (info.passwordRequired()) {
+                socket.membership(roomId).password(password);
+            }
+        });
     }
 
     /** {@code check-room {roomId, password?}}: reports whether a join could succeed. */
@@ -132,7 +149,15 @@ public final class RoomService {
     public CompletionStage<Void> leaveAll(LocalSocket socket) {
         CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
         for (String roomId : new ArrayList<>(socket.rooms())) {
-            chain = chain.thenCompose(ok -> leave(socket, roomId, true));
+            // One room's failure (e.g. Redis away) must not keep the socket in its other rooms.
+            chain = chain.handle((ok, error) -> error)
+                    .thenCompose(previous -> leave(socket, roomId, true).handle((ok, error) -> {
+                        Throwable first = previous != null ? previous : error;
+                        if (first != null) {
+                            throw first instanceof RuntimeException e ? e : new IllegalStateException(first);
+                        }
+                        return null;
+                    }));
         }
         return chain;
     }
@@ -142,13 +167,17 @@ public final class RoomService {
         CompletionStage<Void> notified = disconnecting
                 ? relay.toRoom(roomId, socket.id(), Events.RTCIO_PEER_LEFT, id)
                 : CompletableFuture.completedFuture(null);
+        // Local bookkeeping happens whatever the shared state says: this node owns its sockets.
         return notified
                 .thenCompose(ok -> relay.toRoom(roomId, socket.id(), Events.USER_DISCONNECTED, id))
                 .thenCompose(ok -> registry.leave(roomId, socket.id()))
-                .thenCompose(result -> {
+                .handle((result, error) -> {
                     sockets.removeFromRoom(roomId, socket);
-                    return subscriptions.release(roomId);
-                });
+                    return error;
+                })
+                .thenCompose(error -> subscriptions.release(roomId).thenCompose(ok -> error == null
+                        ? CompletableFuture.<Void>completedFuture(null)
+                        : CompletableFuture.<Void>failedFuture(error)));
     }
 
     private static SignalingException refusal(JoinResult.Reason reason, String roomId) {

@@ -2,6 +2,8 @@ package io.rtcio.node.session;
 
 import com.corundumstudio.socketio.SocketIOClient;
 import com.corundumstudio.socketio.transport.NamespaceClient;
+import io.rtcio.cluster.MediaState;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -26,6 +28,7 @@ public final class LocalSocket {
     private final SocketIOClient client;
     private final String userId;
     private final Set<String> rooms = ConcurrentHashMap.newKeySet();
+    private final Map<String, Membership> memberships = new ConcurrentHashMap<>();
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
 
     LocalSocket(String id, SocketIOClient client, String userId) {
@@ -56,6 +59,50 @@ public final class LocalSocket {
 
     public boolean isMember(String roomId) {
         return rooms.contains(roomId);
+    }
+
+    /**
+     * What this node must remember of a membership to put it back into the shared state after
+     * that state was lost: the name given at join, the room password when the room has one, the
+     * last media state.
+     */
+    public Membership membership(String roomId) {
+        return memberships.computeIfAbsent(roomId, room -> new Membership());
+    }
+
+    void forgetMembership(String roomId) {
+        memberships.remove(roomId);
+    }
+
+    /** See {@link #membership}. Fields are written by the socket's own tasks, read by maintenance. */
+    public static final class Membership {
+        private volatile String name = "";
+        private volatile String password;
+        private volatile MediaState mediaState;
+
+        public String name() {
+            return name;
+        }
+
+        public String password() {
+            return password;
+        }
+
+        public MediaState mediaState() {
+            return mediaState;
+        }
+
+        public void name(String value) {
+            name = value;
+        }
+
+        public void password(String value) {
+            password = value;
+        }
+
+        public void mediaState(MediaState value) {
+            mediaState = value;
+        }
     }
 
     /** Sends one event with one argument to this socket. Safe from any thread. */

@@ -71,6 +71,7 @@ public final class SocketRegistry {
     /** Removes a local membership; true when the room has no local member any more. */
     public boolean removeFromRoom(String roomId, LocalSocket socket) {
         socket.rooms().remove(roomId);
+        socket.forgetMembership(roomId);
         boolean[] last = {false};
         roomMembers.computeIfPresent(roomId, (room, members) -> {
             members.remove(socket);

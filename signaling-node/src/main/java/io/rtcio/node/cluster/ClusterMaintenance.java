@@ -1,0 +1,187 @@
+package io.rtcio.node.cluster;
+
+import io.rtcio.cluster.Member;
+import io.rtcio.cluster.PresenceStore;
+import io.rtcio.cluster.RoomRegistry;
+import io.rtcio.node.relay.Relay;
+import io.rtcio.node.session.LocalSocket;
+import io.rtcio.node.session.SocketRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the shared state true to what the nodes hold, on one thread, every heartbeat:
+ * <ol>
+ *   <li>Renews this node's lease. A lease that turns out new after the first one means the shared
+ *       state forgot this node (Redis restarted empty, or a long partition): the node re-publishes
+ *       every socket it owns, its memberships, room passwords and media states.</li>
+ *   <li>Reaps dead nodes: for each node whose lease lapsed, one survivor wins the claim and
+ *       evicts its sockets from their rooms, telling the rooms as a disconnect would.</li>
+ *   <li>After a re-publish, and every few beats, evicts sockets the shared state lists under this
+ *       node that it no longer has (they left while the shared state was unreachable).</li>
+ * </ol>
+ * Failures (Redis away) are logged and retried on the next beat; nothing here ever stops the node.
+ */
+public final class ClusterMaintenance implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ClusterMaintenance.class);
+    private static final int RECONCILE_EVERY_BEATS = 5;
+
+    private final String nodeId;
+    private final Duration heartbeat;
+    private final Duration lease;
+    private final PresenceStore presence;
+    private final RoomRegistry rooms;
+    private final SocketRegistry sockets;
+    private final SocketEviction eviction;
+    private final ScheduledExecutorService scheduler;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private boolean leased;
+    private boolean unreachable;
+    private long beats;
+
+    public ClusterMaintenance(String nodeId, Duration heartbeat, Duration lease, PresenceStore presence,
+                              RoomRegistry rooms, SocketRegistry sockets, Relay relay) {
+        this.nodeId = nodeId;
+        this.heartbeat = heartbeat;
+        this.lease = lease;
+        this.presence = presence;
+        this.rooms = rooms;
+        this.sockets = sockets;
+        this.eviction = new SocketEviction(rooms, presence, relay);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "cluster-maintenance");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Takes the first lease (waiting for it briefly), then beats every heartbeat. */
+    public void start() {
+        running.set(true);
+        try {
+            scheduler.submit(this::beat).get(lease.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            log.warn("first heartbeat did not complete: {}", e.toString());
+        }
+        scheduler.scheduleWithFixedDelay(this::beat, heartbeat.toMillis(), heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** One round; runs on the maintenance thread and waits for its own steps (bounded by the lease). */
+    private void beat() {
+        if (!running.get()) {
+            return;
+        }
+        try {
+            boolean wasLive = presence.heartbeat(nodeId, lease).toCompletableFuture()
+                    .get(lease.toMillis(), TimeUnit.MILLISECONDS);
+            if (unreachable) {
+                log.info("cluster state reachable again");
+                unreachable = false;
+            }
+            boolean reconcile = ++beats % RECONCILE_EVERY_BEATS == 0;
+            if (leased && !wasLive) {
+                log.warn("the shared state lost this node's lease; re-publishing {} sockets", sockets.size());
+                republish().toCompletableFuture().get(lease.toMillis(), TimeUnit.MILLISECONDS);
+                reconcile = true;
+            }
+            leased = true;
+            reapDeadNodes().toCompletableFuture().get(lease.toMillis(), TimeUnit.MILLISECONDS);
+            if (reconcile) {
+                evictStaleSockets().toCompletableFuture().get(lease.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            if (!unreachable) {
+                log.warn("cluster maintenance failed, retrying every {} ms: {}", heartbeat.toMillis(), e.toString());
+                unreachable = true;
+            }
+        }
+    }
+
+    /** Puts back every socket, membership, password and media state this node owns. */
+    private CompletionStage<Void> republish() {
+        List<CompletableFuture<Void>> steps = new ArrayList<>();
+        for (LocalSocket socket : sockets.all()) {
+            steps.add(presence.register(socket.id(), nodeId).toCompletableFuture());
+            for (String roomId : socket.rooms()) {
+                LocalSocket.Membership membership = socket.membership(roomId);
+                Member member = new Member(socket.id(), nodeId, membership.name(), socket.userId());
+                steps.add(rooms.restore(roomId, member, membership.password(), membership.mediaState())
+                        .toCompletableFuture());
+            }
+        }
+        return CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new));
+    }
+
+    private CompletionStage<Void> reapDeadNodes() {
+        return presence.deadNodes().thenCompose(dead -> {
+            CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
+            for (String node : dead) {
+                if (!node.equals(nodeId)) {
+                    chain = chain.thenCompose(ok -> reap(node));
+                }
+            }
+            return chain;
+        });
+    }
+
+    private CompletionStage<Void> reap(String deadNode) {
+        return presence.claimReap(deadNode).thenCompose(won -> {
+            if (!won) {
+                return CompletableFuture.completedFuture(null);
+            }
+            return presence.socketsOf(deadNode).thenCompose(orphans -> {
+                log.warn("node {} is dead; evicting its {} sockets", deadNode, orphans.size());
+                return evictAll(orphans);
+            }).thenCompose(ok -> presence.forgetNode(deadNode));
+        });
+    }
+
+    private CompletionStage<Void> evictStaleSockets() {
+        return presence.socketsOf(nodeId).thenCompose(listed -> {
+            Set<String> stale = new HashSet<>(listed);
+            stale.removeIf(id -> sockets.byId(id) != null);
+            if (!stale.isEmpty()) {
+                log.info("evicting {} sockets that left this node while the cluster state was unreachable", stale.size());
+            }
+            return evictAll(stale);
+        });
+    }
+
+    private CompletionStage<Void> evictAll(Set<String> socketIds) {
+        CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
+        for (String socketId : socketIds) {
+            chain = chain.thenCompose(ok -> eviction.evict(socketId));
+        }
+        return chain;
+    }
+
+    /** Stops beating and gives the lease back, so nobody reaps a node that left cleanly. */
+    @Override
+    public void close() {
+        if (!running.compareAndSet(true, false)) {
+            return;
+        }
+        scheduler.shutdownNow();
+        try {
+            presence.forgetNode(nodeId).toCompletableFuture().get(heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.debug("could not give the lease back: {}", e.toString());
+        }
+    }
+}
