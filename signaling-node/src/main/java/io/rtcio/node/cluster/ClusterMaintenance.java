@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
  *       node that it no longer has (they left while the shared state was unreachable).</li>
  * </ol>
  * Failures (Redis away) are logged and retried on the next beat; nothing here ever stops the node.
+ * After start-up and after the shared state was unreachable, the node waits one lease before it
+ * reaps anyone: the others may have been cut off just as long and deserve a beat first.
  */
 public final class ClusterMaintenance implements AutoCloseable {
 
@@ -50,6 +52,8 @@ public final class ClusterMaintenance implements AutoCloseable {
     private boolean leased;
     private boolean unreachable;
     private long beats;
+    /** No reaping before this: a node that was cut off gives the others a lease to beat first. */
+    private long reapNotBeforeNanos;
 
     public ClusterMaintenance(String nodeId, Duration heartbeat, Duration lease, PresenceStore presence,
                               RoomRegistry rooms, SocketRegistry sockets, Relay relay) {
@@ -70,6 +74,7 @@ public final class ClusterMaintenance implements AutoCloseable {
     /** Takes the first lease (waiting for it briefly), then beats every heartbeat. */
     public void start() {
         running.set(true);
+        reapNotBeforeNanos = System.nanoTime() + lease.toNanos();
         try {
             scheduler.submit(this::beat).get(lease.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
@@ -89,6 +94,7 @@ public final class ClusterMaintenance implements AutoCloseable {
             if (unreachable) {
                 log.info("cluster state reachable again");
                 unreachable = false;
+                reapNotBeforeNanos = System.nanoTime() + lease.toNanos();
             }
             boolean reconcile = ++beats % RECONCILE_EVERY_BEATS == 0;
             if (leased && !wasLive) {
@@ -97,7 +103,9 @@ public final class ClusterMaintenance implements AutoCloseable {
                 reconcile = true;
             }
             leased = true;
-            reapDeadNodes().toCompletableFuture().get(lease.toMillis(), TimeUnit.MILLISECONDS);
+            if (System.nanoTime() - reapNotBeforeNanos >= 0) {
+                reapDeadNodes().toCompletableFuture().get(lease.toMillis(), TimeUnit.MILLISECONDS);
+            }
             if (reconcile) {
                 evictStaleSockets().toCompletableFuture().get(lease.toMillis(), TimeUnit.MILLISECONDS);
             }

@@ -29,6 +29,7 @@ public final class SignalingMetrics {
     private final Map<RelayResult, Counter> relays = new EnumMap<>(RelayResult.class);
     private final Counter publishFailures;
     private final Counter busHandlerFailures;
+    private final Counter clusterReceived;
 
     public SignalingMetrics(String nodeId) {
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -44,6 +45,8 @@ public final class SignalingMetrics {
         }
         publishFailures = Counter.builder("signaling.cluster.publish.failures")
                 .description("Cross-node publishes that failed").register(registry);
+        clusterReceived = Counter.builder("signaling.cluster.received")
+                .description("Messages received from other nodes").register(registry);
         busHandlerFailures = Counter.builder("signaling.cluster.receive.failures")
                 .description("Cross-node messages that could not be delivered locally").register(registry);
     }
@@ -81,6 +84,15 @@ public final class SignalingMetrics {
 
     public void publishFailed() {
         publishFailures.increment();
+    }
+
+    public void clusterReceived() {
+        clusterReceived.increment();
+    }
+
+    /** Messages received from other nodes so far. */
+    public double clusterReceivedCount() {
+        return clusterReceived.count();
     }
 
     public void receiveFailed() {

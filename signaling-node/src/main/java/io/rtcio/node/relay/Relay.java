@@ -86,6 +86,7 @@ public final class Relay {
     }
 
     private void onClusterMessage(ClusterMessage message) {
+        metrics.clusterReceived();
         try {
             if (message instanceof ClusterMessage.ToSocket toSocket) {
                 LocalSocket target = sockets.byId(toSocket.targetSocket());
