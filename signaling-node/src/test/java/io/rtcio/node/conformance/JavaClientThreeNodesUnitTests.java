@@ -1,6 +1,7 @@
 package io.rtcio.node.conformance;
 
 import io.rtcio.node.harness.NodeCluster;
+import io.rtcio.node.harness.TestNodes;
 import io.rtcio.node.harness.TestClientFactory;
 import java.util.Map;
 
@@ -16,7 +17,7 @@ class JavaClientThreeNodesUnitTests extends ProtocolConformance {
     }
 
     @Override
-    protected NodeCluster newCluster(Map<String, String> env) {
+    protected TestNodes newCluster(Map<String, String> env) {
         return NodeCluster.start(3, env);
     }
 }

@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rtcio.node.harness.ClientOptions;
 import io.rtcio.node.harness.ClientTransport;
-import io.rtcio.node.harness.NodeCluster;
+import io.rtcio.node.harness.TestNodes;
 import io.rtcio.node.harness.Received;
 import io.rtcio.node.harness.TestClient;
 import io.rtcio.node.harness.TestClientFactory;
-import io.rtcio.node.metrics.SignalingMetrics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,7 +37,7 @@ public abstract class ProtocolConformance {
     protected static final String TURN_SECRET = "conformance-secret";
     protected static final Duration QUIET = Duration.ofMillis(300);
 
-    private NodeCluster cluster;
+    private TestNodes cluster;
     private TestClientFactory clients;
     private final List<TestClient> peers = new ArrayList<>();
     private int nextPeer;
@@ -47,7 +46,7 @@ public abstract class ProtocolConformance {
     protected abstract TestClientFactory newClients();
 
     /** The cluster under test, started with {@code env}. */
-    protected abstract NodeCluster newCluster(Map<String, String> env);
+    protected abstract TestNodes newCluster(Map<String, String> env);
 
     @BeforeAll
     void startCluster() {
@@ -71,7 +70,7 @@ public abstract class ProtocolConformance {
         peers.clear();
     }
 
-    protected NodeCluster cluster() {
+    protected TestNodes cluster() {
         return cluster;
     }
 
@@ -328,11 +327,7 @@ public abstract class ProtocolConformance {
     }
 
     private double droppedRelays() {
-        double total = 0;
-        for (int i = 0; i < cluster.size(); i++) {
-            total += cluster.node(i).metrics().relays(SignalingMetrics.RelayResult.DROPPED);
-        }
-        return total;
+        return cluster.droppedRelays();
     }
 
     // ---------------------------------------------------------------- leave-room and disconnect

@@ -1,20 +1,23 @@
 package io.rtcio.node.harness;
 
 import io.rtcio.cluster.ClusterBackend;
+import io.rtcio.cluster.ClusterConfig;
 import io.rtcio.cluster.memory.InMemoryHub;
 import io.rtcio.node.SignalingNode;
 import io.rtcio.node.config.ConfigLoader;
 import io.rtcio.node.config.NodeConfig;
+import io.rtcio.node.metrics.SignalingMetrics;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * N signaling nodes in this JVM on free loopback ports, sharing one {@link InMemoryHub}: a whole
- * cluster with no Redis. Peers are spread over the nodes with {@link #urlFor(int)}.
+ * N signaling nodes in this JVM on free loopback ports, sharing one {@link InMemoryHub} (a whole
+ * cluster with no Redis), or the Redis named by {@code REDIS_URL} in the env given to
+ * {@link #start}. Peers are spread over the nodes with {@link #urlFor(int)}.
  */
-public final class NodeCluster implements AutoCloseable {
+public final class NodeCluster implements TestNodes {
 
     private final InMemoryHub hub = new InMemoryHub();
     private final List<SignalingNode> nodes = new ArrayList<>();
@@ -50,7 +53,9 @@ public final class NodeCluster implements AutoCloseable {
             vars.put("PORT", Integer.toString(FreePorts.next()));
             vars.put("MANAGEMENT_PORT", Integer.toString(FreePorts.next()));
             NodeConfig config = ConfigLoader.from(vars);
-            ClusterBackend backend = hub.node(nodeId);
+            ClusterBackend backend = config.redisUrl() == null ? hub.node(nodeId)
+                    : ClusterBackend.create(new ClusterConfig(nodeId, config.redisUrl(), config.keyPrefix(),
+                            config.heartbeat(), config.lease()));
             try {
                 nodes.add(SignalingNode.start(config, backend));
                 backends.add(backend);
@@ -63,6 +68,7 @@ public final class NodeCluster implements AutoCloseable {
         throw last;
     }
 
+    @Override
     public int size() {
         return nodes.size();
     }
@@ -75,14 +81,14 @@ public final class NodeCluster implements AutoCloseable {
         return hub;
     }
 
-    /** Base URL of node {@code index}. */
+    @Override
     public String url(int index) {
         return "http://127.0.0.1:" + nodes.get(index).config().port();
     }
 
-    /** Base URL for the {@code peer}-th peer of a test: peers round-robin over the nodes. */
-    public String urlFor(int peer) {
-        return url(Math.floorMod(peer, nodes.size()));
+    @Override
+    public double droppedRelays() {
+        return nodes.stream().mapToDouble(node -> node.metrics().relays(SignalingMetrics.RelayResult.DROPPED)).sum();
     }
 
     /** Management base URL of node {@code index}. */

@@ -133,6 +133,10 @@ public final class NodeProcess implements AutoCloseable {
         return "http://127.0.0.1:" + managementPort;
     }
 
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
     public long pid() {
         return process.pid();
     }
