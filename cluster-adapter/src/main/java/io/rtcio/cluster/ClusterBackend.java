@@ -1,6 +1,8 @@
 package io.rtcio.cluster;
 
 import io.rtcio.cluster.memory.InMemoryHub;
+import io.rtcio.cluster.redis.RedisBackend;
+import io.rtcio.cluster.redis.RedisBackendException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,15 +28,19 @@ public interface ClusterBackend extends AutoCloseable {
 
     /**
      * The backend for {@code config}: in-memory when no Redis URL is set (the node runs alone),
-     * Redis otherwise.
+     * Redis otherwise (standalone, Sentinel or Cluster, as the URL says: see
+     * {@link io.rtcio.cluster.redis.RedisTopology}). Logs which one it chose.
      *
-     * @throws IllegalArgumentException when a Redis URL is set but this build has no Redis backend
+     * @throws IllegalArgumentException when the Redis URL or the key prefix is invalid
+     * @throws RedisBackendException    when Redis cannot be reached
      */
     static ClusterBackend create(ClusterConfig config) {
         Logger log = LoggerFactory.getLogger(ClusterBackend.class);
         if (config.usesRedis()) {
-            throw new IllegalArgumentException(
-                    "REDIS_URL is set, but this build has no Redis backend yet; unset REDIS_URL to run one node alone");
+            RedisBackend backend = RedisBackend.open(config);
+            log.info("using Redis cluster backend: {}, key prefix '{}', node {}",
+                    backend.topology().describe(), config.keyPrefix(), config.nodeId());
+            return backend;
         }
         log.info("using single-node cluster backend (in-memory); set REDIS_URL to share state between nodes");
         return new InMemoryHub().node(config.nodeId());
