@@ -18,10 +18,10 @@ public final class ConfigLoader {
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern KEY_PREFIX = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
-    private final Map<String, String> env;
+    private final Env env;
 
     private ConfigLoader(Map<String, String> env) {
-        this.env = env;
+        this.env = new Env(env);
     }
 
     /** Loads from the process environment. */
@@ -71,34 +71,21 @@ public final class ConfigLoader {
                 maxEventBytes,
                 maxFrameBytes,
                 Duration.ofMillis(heartbeatMs),
-                Duration.ofMillis(leaseMs));
+                Duration.ofMillis(leaseMs),
+                new SecurityConfigLoader(env).load(),
+                NamespaceConfig.parseList(raw("NAMESPACES")));
     }
 
     private String raw(String name) {
-        String value = env.get(name);
-        return value == null || value.isBlank() ? null : value.trim();
+        return env.raw(name);
     }
 
     private String string(String name, String fallback) {
-        String value = raw(name);
-        return value == null ? fallback : value;
+        return env.string(name, fallback);
     }
 
     private int integer(String name, int fallback, int min, int max) {
-        String value = raw(name);
-        if (value == null) {
-            return fallback;
-        }
-        int parsed;
-        try {
-            parsed = Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new ConfigException(name, "must be an integer, got '" + value + "'");
-        }
-        if (parsed < min || parsed > max) {
-            throw new ConfigException(name, "must be between " + min + " and " + max + ", got " + parsed);
-        }
-        return parsed;
+        return env.integer(name, fallback, min, max);
     }
 
     private int port(String name, int fallback) {

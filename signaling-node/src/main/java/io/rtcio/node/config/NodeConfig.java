@@ -23,6 +23,8 @@ import java.util.List;
  * @param maxFrameBytes   largest WebSocket frame or polling body; larger ones close the transport ({@code MAX_FRAME_BYTES})
  * @param heartbeat       how often the node renews its cluster lease ({@code CLUSTER_HEARTBEAT_MS})
  * @param lease           how long a lease lasts; a node silent for longer is reaped ({@code CLUSTER_LEASE_MS})
+ * @param security        authentication, room access, rate limits, relay policy
+ * @param namespaces      extra socket.io namespaces besides {@code /} ({@code NAMESPACES})
  */
 public record NodeConfig(
         String host,
@@ -40,7 +42,9 @@ public record NodeConfig(
         int maxEventBytes,
         int maxFrameBytes,
         Duration heartbeat,
-        Duration lease) {
+        Duration lease,
+        SecurityConfig security,
+        List<NamespaceConfig> namespaces) {
 
     public static final int DEFAULT_PORT = 3001;
     public static final int DEFAULT_MANAGEMENT_PORT = 8081;
@@ -52,6 +56,7 @@ public record NodeConfig(
 
     public NodeConfig {
         allowedOrigins = List.copyOf(allowedOrigins);
+        namespaces = List.copyOf(namespaces);
     }
 
     /** Whether any origin may connect. */
@@ -62,19 +67,29 @@ public record NodeConfig(
     /** A copy listening on other ports (tests run several nodes in one JVM). */
     public NodeConfig withPorts(int newPort, int newManagementPort) {
         return new NodeConfig(host, newPort, newManagementPort, nodeId, allowedOrigins, maxPeers, turn, redisUrl,
-                keyPrefix, jsonLogs, pingInterval, pingTimeout, maxEventBytes, maxFrameBytes, heartbeat, lease);
+                keyPrefix, jsonLogs, pingInterval, pingTimeout, maxEventBytes, maxFrameBytes, heartbeat, lease,
+                security, namespaces);
     }
 
     /** A copy with another node id. */
     public NodeConfig withNodeId(String newNodeId) {
         return new NodeConfig(host, port, managementPort, newNodeId, allowedOrigins, maxPeers, turn, redisUrl,
-                keyPrefix, jsonLogs, pingInterval, pingTimeout, maxEventBytes, maxFrameBytes, heartbeat, lease);
+                keyPrefix, jsonLogs, pingInterval, pingTimeout, maxEventBytes, maxFrameBytes, heartbeat, lease,
+                security, namespaces);
     }
 
     /** A copy with another room limit. */
     public NodeConfig withMaxPeers(int newMaxPeers) {
         return new NodeConfig(host, port, managementPort, nodeId, allowedOrigins, newMaxPeers, turn, redisUrl,
-                keyPrefix, jsonLogs, pingInterval, pingTimeout, maxEventBytes, maxFrameBytes, heartbeat, lease);
+                keyPrefix, jsonLogs, pingInterval, pingTimeout, maxEventBytes, maxFrameBytes, heartbeat, lease,
+                security, namespaces);
+    }
+
+    /** A copy with other security settings (embedding applications and tests). */
+    public NodeConfig withSecurity(SecurityConfig newSecurity) {
+        return new NodeConfig(host, port, managementPort, nodeId, allowedOrigins, maxPeers, turn, redisUrl,
+                keyPrefix, jsonLogs, pingInterval, pingTimeout, maxEventBytes, maxFrameBytes, heartbeat, lease,
+                newSecurity, namespaces);
     }
 
     /**

@@ -30,6 +30,8 @@ public final class SignalingMetrics {
     private final Counter publishFailures;
     private final Counter busHandlerFailures;
     private final Counter clusterReceived;
+    private final Counter connectionsRefused;
+    private final Counter rateLimitDisconnects;
 
     public SignalingMetrics(String nodeId) {
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -49,6 +51,10 @@ public final class SignalingMetrics {
                 .description("Messages received from other nodes").register(registry);
         busHandlerFailures = Counter.builder("signaling.cluster.receive.failures")
                 .description("Cross-node messages that could not be delivered locally").register(registry);
+        connectionsRefused = Counter.builder("signaling.connections.refused")
+                .description("Namespace connects refused by authentication").register(registry);
+        rateLimitDisconnects = Counter.builder("signaling.ratelimit.disconnects")
+                .description("Sockets disconnected for flooding past their event rate limit").register(registry);
     }
 
     public MeterRegistry registry() {
@@ -71,6 +77,24 @@ public final class SignalingMetrics {
 
     public void error(ErrorCode code) {
         errors.get(code).increment();
+    }
+
+    /** How many events were refused with {@code code} so far. */
+    public double errors(ErrorCode code) {
+        return errors.get(code).count();
+    }
+
+    public void connectionRefused() {
+        connectionsRefused.increment();
+    }
+
+    public void rateLimitDisconnect() {
+        rateLimitDisconnects.increment();
+    }
+
+    /** How many sockets were disconnected for flooding so far. */
+    public double rateLimitDisconnects() {
+        return rateLimitDisconnects.count();
     }
 
     public void relay(RelayResult result) {

@@ -8,21 +8,24 @@ import io.rtcio.node.protocol.Payloads;
 import io.rtcio.node.session.LocalSocket;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
  * {@code #rtcio:message {source, target, data}}: forwarded to {@code target} unchanged except
  * {@code source}, which the server sets to the sender (a client cannot spoof it). An unknown
- * target is dropped silently and counted.
+ * target, or one the {@link RelayPolicy} refuses, is dropped silently and counted.
  */
 public final class RtcioMessageHandler implements EventHandler {
 
     private final Relay relay;
     private final SignalingMetrics metrics;
+    private final RelayPolicy policy;
 
-    public RtcioMessageHandler(Relay relay, SignalingMetrics metrics) {
+    public RtcioMessageHandler(Relay relay, SignalingMetrics metrics, RelayPolicy policy) {
         this.relay = relay;
         this.metrics = metrics;
+        this.policy = policy;
     }
 
     @Override
@@ -31,7 +34,11 @@ public final class RtcioMessageHandler implements EventHandler {
         String target = Payloads.requiredString(body, "target", Limits.MAX_SOCKET_ID_LENGTH, null);
         Map<String, Object> envelope = new LinkedHashMap<>(body);
         envelope.put("source", socket.id());
-        return relay.toSocket(socket.id(), target, Events.RTCIO_MESSAGE, envelope).thenAccept(delivered ->
-                metrics.relay(delivered ? SignalingMetrics.RelayResult.DELIVERED : SignalingMetrics.RelayResult.DROPPED));
+        return policy.mayRelay(socket, target)
+                .thenCompose(allowed -> allowed
+                        ? relay.toSocket(socket.id(), target, Events.RTCIO_MESSAGE, envelope)
+                        : CompletableFuture.completedFuture(false))
+                .thenAccept(delivered -> metrics.relay(delivered
+                        ? SignalingMetrics.RelayResult.DELIVERED : SignalingMetrics.RelayResult.DROPPED));
     }
 }

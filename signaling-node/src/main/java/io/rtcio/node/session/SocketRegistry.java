@@ -1,6 +1,7 @@
 package io.rtcio.node.session;
 
 import com.corundumstudio.socketio.SocketIOClient;
+import io.rtcio.node.auth.Identity;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -14,22 +15,37 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SocketRegistry {
 
+    private final SessionIds sessionIds;
     private final Map<UUID, LocalSocket> byEngineSession = new ConcurrentHashMap<>();
     private final Map<String, LocalSocket> byId = new ConcurrentHashMap<>();
     private final Map<String, Set<LocalSocket>> roomMembers = new ConcurrentHashMap<>();
 
+    /** A registry with its own public ids. */
+    public SocketRegistry() {
+        this(new SessionIds());
+    }
+
+    /** A registry whose sockets take their public ids from {@code sessionIds} (shared by namespaces). */
+    public SocketRegistry(SessionIds sessionIds) {
+        this.sessionIds = sessionIds;
+    }
+
+    /** The public ids of the sessions, shared by every registry of this node. */
+    public SessionIds sessionIds() {
+        return sessionIds;
+    }
+
     /**
-     * Admits a client under a new public id; a client admitted before keeps its socket.
+     * Admits a client as {@code identity} under its session's public id; a session admitted before
+     * keeps its socket (which may belong to another namespace: callers compare {@link LocalSocket#namespace()}).
      *
      * @return the socket, and whether it was created by this call
      */
-    public Admission admit(SocketIOClient client, String userId) {
+    public Admission admit(SocketIOClient client, Identity identity) {
         boolean[] created = {false};
         LocalSocket socket = byEngineSession.computeIfAbsent(client.getSessionId(), session -> {
-            LocalSocket fresh;
-            do {
-                fresh = new LocalSocket(PublicIds.next(), client, userId);
-            } while (byId.putIfAbsent(fresh.id(), fresh) != null);
+            LocalSocket fresh = new LocalSocket(sessionIds.acquire(session), client, identity);
+            byId.put(fresh.id(), fresh);
             created[0] = true;
             return fresh;
         });
@@ -41,18 +57,26 @@ public final class SocketRegistry {
         return byEngineSession.get(session);
     }
 
+    /** The socket of this Engine.IO session in {@code namespace}, or null. */
+    public LocalSocket byEngineSession(UUID session, String namespace) {
+        LocalSocket socket = byEngineSession.get(session);
+        return socket != null && socket.namespace().equals(namespace) ? socket : null;
+    }
+
     /** The local socket with this public id, or null when it is not on this node. */
     public LocalSocket byId(String id) {
         return byId.get(id);
     }
 
-    /** Forgets the socket of this session; returns it, or null when it was never admitted. */
-    public LocalSocket remove(UUID session) {
-        LocalSocket socket = byEngineSession.remove(session);
-        if (socket != null) {
-            byId.remove(socket.id());
+    /** Forgets the socket of this session in {@code namespace}; returns it, or null when there was none. */
+    public LocalSocket remove(UUID session, String namespace) {
+        LocalSocket socket = byEngineSession(session, namespace);
+        if (socket != null && byEngineSession.remove(session, socket)) {
+            byId.remove(socket.id(), socket);
+            sessionIds.release(session);
+            return socket;
         }
-        return socket;
+        return null;
     }
 
     /** Records a local membership; true when the socket is the room's first local member. */

@@ -4,6 +4,8 @@ import com.corundumstudio.socketio.AckRequest;
 import com.corundumstudio.socketio.AuthTokenResult;
 import com.corundumstudio.socketio.SocketIOClient;
 import com.corundumstudio.socketio.SocketIONamespace;
+import io.rtcio.node.auth.AuthenticationException;
+import io.rtcio.node.auth.Identity;
 import io.rtcio.node.metrics.SignalingMetrics;
 import io.rtcio.node.protocol.ErrorCode;
 import io.rtcio.node.protocol.EventHandler;
@@ -14,36 +16,55 @@ import io.rtcio.node.session.SocketRegistry;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Binds a namespace to the protocol: admits sockets when their namespace CONNECT passes (not
- * when the transport binds, which netty-socketio reports before any auth), dispatches events of
- * admitted sockets to their handlers in per-socket order, turns refusals into {@code error} /
- * {@code join-error}, and runs the disconnect hook.
+ * Binds a namespace to its handlers: admits sockets when their namespace CONNECT passes the
+ * {@link ConnectGate} (not when the transport binds, which netty-socketio reports before any
+ * auth), dispatches events of admitted sockets to their handlers in per-socket order (events of
+ * sessions not admitted here are dropped), turns refusals into {@code error} / {@code join-error},
+ * and runs the disconnect hook.
  */
 public final class EventRouter {
 
     private static final Logger log = LoggerFactory.getLogger(EventRouter.class);
+    private static final Function<LocalSocket, CompletionStage<?>> NOTHING =
+            socket -> CompletableFuture.completedFuture(null);
 
+    private final String name;
     private final SocketIONamespace namespace;
     private final SocketRegistry sockets;
     private final SignalingMetrics metrics;
     private final String nodeId;
+    private final ConnectGate gate;
     private final Set<String> events = ConcurrentHashMap.newKeySet();
+    private volatile Function<LocalSocket, CompletionStage<?>> onAdmit = NOTHING;
+    private volatile Function<LocalSocket, CompletionStage<?>> onDisconnect = NOTHING;
 
-    EventRouter(SocketIONamespace namespace, SocketRegistry sockets, SignalingMetrics metrics, String nodeId) {
+    EventRouter(SocketIONamespace namespace, SocketRegistry sockets, SignalingMetrics metrics, String nodeId,
+                ConnectGate gate) {
+        this.name = namespace.getName().isEmpty() ? "/" : namespace.getName();
         this.namespace = namespace;
         this.sockets = sockets;
         this.metrics = metrics;
         this.nodeId = nodeId;
+        this.gate = gate;
+        namespace.addAuthTokenListener(this::admit);
+        namespace.addDisconnectListener(this::disconnected);
+    }
+
+    /** The namespace, {@code /} for the default one. */
+    public String namespace() {
+        return name;
     }
 
     /** Whether {@code event} has a handler here. */
@@ -51,32 +72,19 @@ public final class EventRouter {
         return events.contains(event);
     }
 
+    /** The socket this Engine.IO session has in this namespace, or null. */
+    public LocalSocket socketOf(UUID session) {
+        return sockets.byEngineSession(session, name);
+    }
+
     /**
-     * Admission: {@code onAdmit} runs once per socket, in its order, when its CONNECT passed.
-     * Disconnect: {@code onDisconnect} runs after every event already submitted.
+     * Admission: {@code admitted} runs once per socket, in its order, when its CONNECT passed.
+     * Disconnect: {@code disconnected} runs after every event already submitted.
      */
-    public void lifecycle(Function<LocalSocket, CompletionStage<?>> onAdmit,
-                          Function<LocalSocket, CompletionStage<?>> onDisconnect) {
-        namespace.addAuthTokenListener((authData, client) -> {
-            SocketRegistry.Admission admission = sockets.admit(client, null);
-            if (admission.created()) {
-                LocalSocket socket = admission.socket();
-                socket.submit(() -> withContext(socket, null, () -> {
-                    log.info("socket connected");
-                    return onAdmit.apply(socket);
-                }));
-            }
-            return AuthTokenResult.AuthTokenResultSuccess;
-        });
-        namespace.addDisconnectListener(client -> {
-            LocalSocket socket = sockets.remove(client.getSessionId());
-            if (socket != null) {
-                socket.submit(() -> withContext(socket, null, () -> {
-                    log.info("socket disconnected");
-                    return onDisconnect.apply(socket);
-                }));
-            }
-        });
+    public void lifecycle(Function<LocalSocket, CompletionStage<?>> admitted,
+                          Function<LocalSocket, CompletionStage<?>> disconnected) {
+        this.onAdmit = admitted;
+        this.onDisconnect = disconnected;
     }
 
     /** Routes {@code event} to {@code handler}. */
@@ -85,10 +93,46 @@ public final class EventRouter {
         namespace.addEventListener(event, Object.class, (client, data, ackRequest) -> dispatch(event, handler, client, data, ackRequest));
     }
 
+    private AuthTokenResult admit(Object authData, SocketIOClient client) {
+        Identity identity;
+        try {
+            identity = gate.authenticate(name, authData, client);
+        } catch (AuthenticationException refusal) {
+            return gate.refuse(client, name, refusal);
+        }
+        SocketRegistry.Admission admission = sockets.admit(client, identity);
+        LocalSocket socket = admission.socket();
+        if (!socket.namespace().equals(name)) {
+            return gate.refuse(client, name, new AuthenticationException(
+                    "this connection already uses the rtc.io namespace " + socket.namespace(), "namespace-in-use"));
+        }
+        if (admission.created()) {
+            socket.submit(() -> withContext(socket, null, () -> {
+                if ("/".equals(name)) {
+                    log.info("socket connected");
+                } else {
+                    log.info("socket connected to {}", name);
+                }
+                return onAdmit.apply(socket);
+            }));
+        }
+        return AuthTokenResult.AuthTokenResultSuccess;
+    }
+
+    private void disconnected(SocketIOClient client) {
+        LocalSocket socket = sockets.remove(client.getSessionId(), name);
+        if (socket != null) {
+            socket.submit(() -> withContext(socket, null, () -> {
+                log.info("socket disconnected");
+                return onDisconnect.apply(socket);
+            }));
+        }
+    }
+
     private void dispatch(String event, EventHandler handler, SocketIOClient client, Object data, AckRequest ackRequest) {
-        LocalSocket socket = sockets.byEngineSession(client.getSessionId());
+        LocalSocket socket = socketOf(client.getSessionId());
         if (socket == null) {
-            log.debug("dropping {} from a session that has not connected to the namespace", event);
+            log.debug("dropping {} from a session that has not connected to {}", event, name);
             return;
         }
         metrics.eventIn(event);
@@ -110,6 +154,9 @@ public final class EventRouter {
                 stage = handler.handle(socket, data, ack);
             } catch (RuntimeException e) {
                 stage = CompletableFuture.failedFuture(e);
+            }
+            if (stage == null) {
+                stage = CompletableFuture.completedFuture(null);
             }
             return stage.handle((result, error) -> {
                 if (error != null) {
@@ -149,7 +196,7 @@ public final class EventRouter {
         }
     }
 
-    private <T> T withContext(LocalSocket socket, String roomId, java.util.function.Supplier<T> body) {
+    private <T> T withContext(LocalSocket socket, String roomId, Supplier<T> body) {
         MDC.put("node", nodeId);
         MDC.put("socket", socket.id());
         if (roomId != null) {

@@ -6,9 +6,10 @@ import com.corundumstudio.socketio.HandshakeData;
 import java.util.List;
 
 /**
- * The CORS allow-list, enforced at the Engine.IO handshake (polling and WebSocket): a browser
- * request whose {@code Origin} is not listed gets HTTP 401 and no session. Requests without an
- * {@code Origin} header (native and server-side clients) are not browser requests and pass.
+ * The CORS allow-list ({@code ALLOWED_ORIGINS}). Requests without an {@code Origin} header
+ * (native and server-side clients) are not browser requests and pass. {@link CorsHandler} enforces
+ * it on every HTTP request; as netty-socketio's handshake check it also refuses a disallowed
+ * Engine.IO handshake (401), should a request ever get past the handler.
  */
 final class OriginPolicy implements AuthorizationListener {
 
@@ -22,6 +23,14 @@ final class OriginPolicy implements AuthorizationListener {
 
     boolean allows(String origin) {
         return origin == null || any || allowed.contains(origin);
+    }
+
+    /**
+     * Whether responses name the exact origin and allow credentials; with {@code *} they say
+     * {@code *} and never allow credentials (browsers refuse that combination anyway).
+     */
+    boolean exact() {
+        return !any;
     }
 
     @Override

@@ -5,10 +5,18 @@ import com.corundumstudio.socketio.Configuration;
 import com.corundumstudio.socketio.SocketIOServer;
 import com.corundumstudio.socketio.Transport;
 import com.corundumstudio.socketio.namespace.Namespace;
+import io.rtcio.node.auth.Authenticator;
+import io.rtcio.node.config.NamespaceConfig;
 import io.rtcio.node.config.NodeConfig;
+import io.rtcio.node.extension.CustomEvent;
+import io.rtcio.node.extension.EventTap;
 import io.rtcio.node.metrics.SignalingMetrics;
-import io.rtcio.node.session.LocalSocket;
+import io.rtcio.node.ratelimit.RateLimiter;
 import io.rtcio.node.session.SocketRegistry;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -16,15 +24,22 @@ import java.util.concurrent.ScheduledExecutorService;
  * The socket.io server of one node: the only place netty-socketio's {@link Configuration} is
  * built. Settings follow research/netty-socketio.md §2: random session ids (no fixation), socket.io's
  * ping 25 s / timeout 20 s, no WebSocket compression (the frame limit then bounds real sizes, and
- * it is 3.5× faster), manual acks (handlers may answer asynchronously), no version header.
+ * it is 3.5× faster), manual acks (handlers may answer asynchronously), no version header, and
+ * netty-socketio's CORS off in favour of {@link CorsHandler}.
+ *
+ * <p>One {@link EventRouter} per namespace: {@code /} and the extra rtc.io namespaces share the
+ * node's socket registry (one room space); each plain namespace has a registry of its own. A
+ * session's public id is the same in every namespace.
  */
 public final class SignalingServer implements AutoCloseable {
 
     private final SocketIOServer server;
-    private final EventRouter router;
+    private final Map<String, EventRouter> routers = new LinkedHashMap<>();
+    private final List<EventRouter> rtcioRouters = new ArrayList<>();
     private final ScheduledExecutorService scheduler;
 
-    public SignalingServer(NodeConfig config, SocketRegistry sockets, SignalingMetrics metrics) {
+    public SignalingServer(NodeConfig config, SocketRegistry sockets, SignalingMetrics metrics,
+                           Authenticator authenticator, List<EventTap> taps) {
         Configuration settings = new Configuration();
         settings.setHostname(config.host());
         settings.setPort(config.port());
@@ -39,30 +54,71 @@ public final class SignalingServer implements AutoCloseable {
         settings.setMaxHttpContentLength(config.maxFrameBytes());
         settings.setAckMode(AckMode.MANUAL);
         settings.setAddVersionHeader(false);
-        settings.setJsonSupport(new RtcioJsonSupport(session -> {
-            LocalSocket socket = sockets.byEngineSession(session);
-            return socket == null ? null : socket.id();
-        }));
-        settings.setAuthorizationListener(new OriginPolicy(config.allowedOrigins()));
+        settings.setEnableCors(false);
+        settings.setJsonSupport(new RtcioJsonSupport(sockets.sessionIds()::publicId));
+        OriginPolicy origins = new OriginPolicy(config.allowedOrigins());
+        settings.setAuthorizationListener(origins);
         settings.setExceptionListener(new QuietExceptionListener());
         settings.getSocketConfig().setTcpNoDelay(true);
         settings.getSocketConfig().setReuseAddress(true);
 
         server = new SocketIOServer(settings);
-        router = new EventRouter(server.getNamespace(Namespace.DEFAULT_NAME), sockets, metrics, config.nodeId());
-        server.setPipelineFactory(new GuardedChannelInitializer(
-                new PacketGuard(config.maxEventBytes(), router::knows, metrics::error)));
         scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "upgrade-noop");
+            Thread thread = new Thread(runnable, "transport-timers");
             thread.setDaemon(true);
             return thread;
         });
+        ConnectGate gate = new ConnectGate(authenticator, sockets.sessionIds(), scheduler, metrics);
+        EventRouter main = new EventRouter(server.getNamespace(Namespace.DEFAULT_NAME), sockets, metrics,
+                config.nodeId(), gate);
+        routers.put(main.namespace(), main);
+        rtcioRouters.add(main);
+        for (NamespaceConfig extra : config.namespaces()) {
+            SocketRegistry registry = extra.rtcio() ? sockets : new SocketRegistry(sockets.sessionIds());
+            EventRouter router = new EventRouter(server.addNamespace(extra.name()), registry, metrics, config.nodeId(), gate);
+            routers.put(router.namespace(), router);
+            if (extra.rtcio()) {
+                rtcioRouters.add(router);
+            }
+        }
+        RateLimiter limiter = new RateLimiter(config.security().rateLimit(), System::nanoTime);
+        PacketGuard guard = new PacketGuard(config.maxEventBytes(), routers::get, limiter, new EdgeTaps(taps), metrics);
+        server.setPipelineFactory(new GuardedChannelInitializer(new CorsHandler(origins), guard, limiter));
         server.addPingListener(new UpgradeNoopFix(scheduler));
     }
 
     /** The default namespace's router; register handlers before {@link #start}. */
     public EventRouter router() {
-        return router;
+        return routers.get("/");
+    }
+
+    /** The router of {@code namespace} ({@code /} for the default one), or null when it is not served. */
+    public EventRouter router(String namespace) {
+        return routers.get(namespace);
+    }
+
+    /** Every namespace's router, the default one first. */
+    public List<EventRouter> routers() {
+        return List.copyOf(routers.values());
+    }
+
+    /** The routers of the namespaces that carry the rtc.io protocol, the default one first. */
+    public List<EventRouter> rtcioRouters() {
+        return List.copyOf(rtcioRouters);
+    }
+
+    /** Routes a custom event on its namespace, or on every namespace when it names none. */
+    public void on(CustomEvent event) {
+        if (event.namespace() == null) {
+            routers.values().forEach(router -> router.on(event.name(), event.handler()));
+            return;
+        }
+        EventRouter router = routers.get(event.namespace());
+        if (router == null) {
+            throw new IllegalArgumentException("custom event '" + event.name() + "' is for namespace "
+                    + event.namespace() + ", which is not served (see NAMESPACES)");
+        }
+        router.on(event.name(), event.handler());
     }
 
     /** Binds the port; throws when it cannot. */

@@ -26,7 +26,8 @@ public interface TestClientFactory extends AutoCloseable {
 
     /**
      * Connects to {@code baseUrl} (e.g. {@code http://127.0.0.1:8080}) and waits (5 s) for {@code connect};
-     * AssertionError carrying the connect_error message otherwise.
+     * AssertionError carrying the connect_error message otherwise. A path after the host names a
+     * namespace, as in socket.io's {@code io(url)}: {@code http://127.0.0.1:8080/calls}.
      */
     TestClient connect(String baseUrl, ClientOptions options);
 

@@ -1,0 +1,2 @@
+/** Authentication of the namespace CONNECT: the Authenticator seam, JWT verification, identities. */
+package io.rtcio.node.auth;

@@ -1,0 +1,19 @@
+package io.rtcio.node.config;
+
+/**
+ * Who may connect and what a socket may do.
+ *
+ * @param jwt           CONNECT token verification, or null when no key is configured
+ * @param authRequired  whether a client without a token is refused ({@code AUTH_REQUIRED})
+ * @param roomAllowList rooms everyone may join, or null ({@code ROOM_ALLOW_LIST_FILE})
+ * @param rateLimit     the per-socket event rate limit
+ * @param relayScope    who {@code #rtcio:message} may reach ({@code RELAY_POLICY})
+ */
+public record SecurityConfig(JwtConfig jwt, boolean authRequired, RoomAllowList roomAllowList,
+                             RateLimitConfig rateLimit, RelayScope relayScope) {
+
+    /** No authentication, no allow-list, default limits, shared-room relays. */
+    public static SecurityConfig defaults() {
+        return new SecurityConfig(null, false, null, RateLimitConfig.defaults(), RelayScope.SHARED_ROOM);
+    }
+}
