@@ -3,6 +3,8 @@ package io.rtcio.node.session;
 import com.corundumstudio.socketio.SocketIOClient;
 import com.corundumstudio.socketio.transport.NamespaceClient;
 import io.rtcio.cluster.MediaState;
+import io.rtcio.node.transport.TransportChannels;
+import io.rtcio.node.auth.Identity;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -26,15 +28,18 @@ public final class LocalSocket {
 
     private final String id;
     private final SocketIOClient client;
-    private final String userId;
+    private final Identity identity;
+    private final String namespace;
     private final Set<String> rooms = ConcurrentHashMap.newKeySet();
     private final Map<String, Membership> memberships = new ConcurrentHashMap<>();
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
 
-    LocalSocket(String id, SocketIOClient client, String userId) {
+    LocalSocket(String id, SocketIOClient client, Identity identity) {
         this.id = id;
         this.client = client;
-        this.userId = userId;
+        this.identity = identity == null ? Identity.ANONYMOUS : identity;
+        String name = client.getNamespace().getName();
+        this.namespace = name.isEmpty() ? "/" : name; // netty-socketio names the default namespace ""
     }
 
     /** The public id: what the client sees as {@code socket.id} and peers address. */
@@ -49,7 +54,17 @@ public final class LocalSocket {
 
     /** The authenticated user id, or null for an anonymous socket. */
     public String userId() {
-        return userId;
+        return identity.userId();
+    }
+
+    /** Who connected: user id, name and credential claims, as the authenticator established them. */
+    public Identity identity() {
+        return identity;
+    }
+
+    /** The socket.io namespace this socket is connected to, {@code /} for the default one. */
+    public String namespace() {
+        return namespace;
     }
 
     /** Rooms this socket has joined (this node is the source of truth for its own sockets). */
@@ -113,7 +128,7 @@ public final class LocalSocket {
     /** Closes the transport from the server side; does not rely on the client's cooperation. */
     public void kick() {
         if (client instanceof NamespaceClient namespaceClient) {
-            namespaceClient.getBaseClient().disconnect();
+            TransportChannels.forceClose(namespaceClient.getBaseClient());
         } else {
             client.disconnect();
         }

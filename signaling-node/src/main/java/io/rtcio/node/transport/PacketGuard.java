@@ -5,36 +5,42 @@ import com.corundumstudio.socketio.messages.PacketsMessage;
 import com.corundumstudio.socketio.protocol.EngineIOVersion;
 import com.corundumstudio.socketio.protocol.Packet;
 import com.corundumstudio.socketio.protocol.PacketType;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.rtcio.node.extension.TappedEvent;
+import io.rtcio.node.metrics.SignalingMetrics;
 import io.rtcio.node.protocol.ErrorCode;
 import io.rtcio.node.protocol.Events;
+import io.rtcio.node.ratelimit.RateLimiter;
+import io.rtcio.node.session.LocalSocket;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
-import java.util.function.Predicate;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The edge: every batch of Engine.IO packets passes here before netty-socketio decodes it.
  * <ul>
+ *   <li>Event and CONNECT packets count against the session's {@link RateLimiter}; over the limit
+ *       they are dropped (events answered with {@code rate-limited}, at most twice a second), and a
+ *       session that keeps flooding is disconnected. Pings, pongs and acks are not counted.</li>
  *   <li>A namespace CONNECT without an auth object gets an empty one, so the auth hook runs for
  *       every client (netty-socketio skips it otherwise).</li>
  *   <li>An EVENT larger than the event limit, with malformed JSON, with a name that is not an
- *       event of ours, or carrying binary attachments is dropped here and answered with
+ *       event of its namespace, or carrying binary attachments is dropped here and answered with
  *       {@code error}; the other packets of the batch go on, the connection stays.</li>
+ *   <li>Every event packet, accepted or refused, is shown to the event taps.</li>
  *   <li>Anything that is not an Engine.IO v4 text packet is dropped.</li>
  * </ul>
  */
@@ -45,24 +51,41 @@ final class PacketGuard extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(PacketGuard.class);
     private static final byte RECORD_SEPARATOR = 0x1e;
-    private static final JsonFactory JSON = new JsonFactory();
 
     private final int maxEventBytes;
-    private final Predicate<String> knownEvent;
-    private final Consumer<ErrorCode> refusals;
+    private final Function<String, EventRouter> routers;
+    private final RateLimiter limiter;
+    private final EdgeTaps taps;
+    private final SignalingMetrics metrics;
 
-    PacketGuard(int maxEventBytes, Predicate<String> knownEvent, Consumer<ErrorCode> refusals) {
+    /** @param routers the router of a namespace ({@code /} for the default one), or null when there is none */
+    PacketGuard(int maxEventBytes, Function<String, EventRouter> routers, RateLimiter limiter, EdgeTaps taps,
+                SignalingMetrics metrics) {
         this.maxEventBytes = maxEventBytes;
-        this.knownEvent = knownEvent;
-        this.refusals = refusals;
+        this.routers = routers;
+        this.limiter = limiter;
+        this.taps = taps;
+        this.metrics = metrics;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (msg instanceof HttpRequest request && HttpMethod.POST.equals(request.method())) {
+            // A polling POST: its packets are dispatched within this call; answer it only after.
+            PostReplyDeferral.hold(ctx);
+            try {
+                ctx.fireChannelRead(msg);
+            } finally {
+                PostReplyDeferral.release(ctx);
+            }
+            return;
+        }
         if (!(msg instanceof PacketsMessage message)) {
             ctx.fireChannelRead(msg);
             return;
         }
+        TransportChannels.seen(message.getClient().getSessionId(), ctx.channel());
+        ClientHead client = message.getClient();
         ByteBuf content = message.getContent();
         List<byte[]> kept = new ArrayList<>();
         boolean changed = false;
@@ -72,7 +95,7 @@ final class PacketGuard extends ChannelInboundHandlerAdapter {
             int separator = content.indexOf(start, end, RECORD_SEPARATOR);
             int stop = separator < 0 ? end : separator;
             byte[] packet = ByteBufUtil.getBytes(content, start, stop - start, true);
-            byte[] checked = check(packet, message.getClient());
+            byte[] checked = client.isConnected() ? check(packet, client) : null;
             if (checked != packet) {
                 changed = true;
             }
@@ -86,8 +109,10 @@ final class PacketGuard extends ChannelInboundHandlerAdapter {
         }
         if (!changed) {
             ctx.fireChannelRead(msg);
-        } else if (!kept.isEmpty()) {
-            ctx.fireChannelRead(new PacketsMessage(message.getClient(), join(kept), message.getTransport()));
+            return;
+        }
+        if (!kept.isEmpty() && client.isConnected()) {
+            ctx.fireChannelRead(new PacketsMessage(client, join(kept), message.getTransport()));
         }
     }
 
@@ -104,13 +129,48 @@ final class PacketGuard extends ChannelInboundHandlerAdapter {
             log.debug("dropping a packet that is not Engine.IO v4 text");
             return null;
         }
-        return switch (packet[1]) {
+        byte socketType = packet[1];
+        boolean counted = socketType == '0' || socketType == '2' || socketType == '5' || socketType == '6';
+        if (counted) {
+            RateLimiter.Verdict verdict = limiter.admit(client.getSessionId());
+            if (verdict != RateLimiter.Verdict.PASS) {
+                return limited(packet, client, verdict, socketType != '0');
+            }
+        }
+        return switch (socketType) {
             case '0' -> normaliseConnect(packet);
             case '1', '3' -> packet;
             case '2' -> checkEvent(packet, client);
             case '5', '6' -> refuse(client, packet, ErrorCode.INVALID_PAYLOAD, "binary payloads are not supported", null);
             default -> null;
         };
+    }
+
+    private byte[] limited(byte[] packet, ClientHead client, RateLimiter.Verdict verdict, boolean event) {
+        String name = event ? PacketPeek.peekName(packet) : null;
+        if (event) {
+            metrics.error(ErrorCode.RATE_LIMITED);
+            tap(packet, client, name, null, ErrorCode.RATE_LIMITED);
+        }
+        switch (verdict) {
+            case DROP_AND_TELL -> {
+                if (event) {
+                    EventRouter router = routers.apply(PacketPeek.namespaceOf(packet));
+                    sendError(client, packet, ErrorCode.RATE_LIMITED, "too many events; slow down",
+                            router != null && name != null && router.knows(name) ? name : null);
+                }
+            }
+            case DISCONNECT -> {
+                log.warn("disconnecting a session still over its event rate limit after the grace period");
+                metrics.rateLimitDisconnect();
+                limiter.forget(client.getSessionId());
+                TransportChannels.forceClose(client);
+            }
+            default -> {
+                // dropped silently: the sender was told recently
+            }
+        }
+        return null;
     }
 
     /** {@code 40} / {@code 40/ns,} → with {@code {}} appended, so the auth hook always runs. */
@@ -133,42 +193,46 @@ final class PacketGuard extends ChannelInboundHandlerAdapter {
     }
 
     private byte[] checkEvent(byte[] packet, ClientHead client) {
-        int bracket = indexOf(packet, (byte) '[');
+        int bracket = PacketPeek.indexOf(packet, (byte) '[');
         if (bracket < 0) {
             return refuse(client, packet, ErrorCode.INVALID_PAYLOAD, "malformed event packet", null);
         }
+        EventRouter router = routers.apply(PacketPeek.namespaceOf(packet));
         if (packet.length > maxEventBytes) {
-            return refuse(client, packet, ErrorCode.PAYLOAD_TOO_LARGE,
-                    "events are limited to " + maxEventBytes + " bytes", eventNameOf(packet, bracket));
+            String name = PacketPeek.peekName(packet);
+            return refuse(client, packet, ErrorCode.PAYLOAD_TOO_LARGE, "events are limited to " + maxEventBytes + " bytes",
+                    name, router != null && name != null && router.knows(name) ? name : null);
         }
-        String event;
-        try (JsonParser parser = JSON.createParser(packet, bracket, packet.length - bracket)) {
-            if (parser.nextToken() != JsonToken.START_ARRAY || parser.nextToken() != JsonToken.VALUE_STRING) {
-                return refuse(client, packet, ErrorCode.INVALID_PAYLOAD, "an event starts with its name", null);
-            }
-            event = parser.getText();
-            JsonToken token;
-            while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
-                if (token == null) {
-                    throw new IOException("unexpected end of input");
-                }
-                parser.skipChildren();
-            }
-            if (parser.nextToken() != null) {
-                throw new IOException("trailing data after the event");
-            }
+        PacketPeek.Peek peek;
+        try {
+            peek = PacketPeek.peek(packet, bracket);
         } catch (IOException e) {
             return refuse(client, packet, ErrorCode.INVALID_PAYLOAD, "malformed JSON", null);
         }
-        if (!knownEvent.test(event)) {
-            return refuse(client, packet, ErrorCode.INVALID_PAYLOAD, "unknown event", event);
+        if (peek == null) {
+            return refuse(client, packet, ErrorCode.INVALID_PAYLOAD, "an event starts with its name", null);
         }
+        if (router == null || !router.knows(peek.name())) {
+            return refuse(client, packet, ErrorCode.INVALID_PAYLOAD, "unknown event", peek.name());
+        }
+        tap(packet, client, peek.name(), peek.roomId(), null);
         return packet;
     }
 
     private byte[] refuse(ClientHead client, byte[] packet, ErrorCode code, String reason, String event) {
-        refusals.accept(code);
+        return refuse(client, packet, code, reason, event, event);
+    }
+
+    /** Drops an event packet and tells the sender; {@code tapped} is the name shown to taps, {@code event} the one in the error. */
+    private byte[] refuse(ClientHead client, byte[] packet, ErrorCode code, String reason, String tapped, String event) {
+        metrics.error(code);
         log.debug("refusing a packet of {} bytes: {}", packet.length, reason);
+        tap(packet, client, tapped, null, code);
+        sendError(client, packet, code, reason, event);
+        return null;
+    }
+
+    private static void sendError(ClientHead client, byte[] packet, ErrorCode code, String reason, String event) {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("code", code.wire());
         error.put("message", reason);
@@ -177,43 +241,21 @@ final class PacketGuard extends ChannelInboundHandlerAdapter {
         }
         Packet reply = new Packet(PacketType.MESSAGE, EngineIOVersion.V4);
         reply.setSubType(PacketType.EVENT);
-        reply.setNsp(namespaceOf(packet));
+        reply.setNsp(PacketPeek.wireNamespaceOf(packet));
         reply.setName(Events.ERROR);
         reply.setData(List.of(error));
         client.send(reply);
-        return null;
     }
 
-    /** The event name, read cheaply from the start of an over-long packet; null when unclear. */
-    private static String eventNameOf(byte[] packet, int bracket) {
-        try (JsonParser parser = JSON.createParser(packet, bracket, Math.min(packet.length - bracket, 256))) {
-            if (parser.nextToken() == JsonToken.START_ARRAY && parser.nextToken() == JsonToken.VALUE_STRING) {
-                String name = parser.getText();
-                return Events.CLIENT_EVENTS.contains(name) ? name : null;
-            }
-        } catch (IOException e) {
-            return null;
+    private void tap(byte[] packet, ClientHead client, String name, String roomId, ErrorCode refusal) {
+        if (!taps.any()) {
+            return;
         }
-        return null;
-    }
-
-    private static String namespaceOf(byte[] packet) {
-        if (packet.length > 2 && packet[2] == '/') {
-            int comma = indexOf(packet, (byte) ',');
-            if (comma > 2) {
-                return new String(packet, 2, comma - 2, StandardCharsets.UTF_8);
-            }
-        }
-        return "";
-    }
-
-    private static int indexOf(byte[] bytes, byte wanted) {
-        for (int i = 0; i < bytes.length; i++) {
-            if (bytes[i] == wanted) {
-                return i;
-            }
-        }
-        return -1;
+        String namespace = PacketPeek.namespaceOf(packet);
+        EventRouter router = routers.apply(namespace);
+        LocalSocket socket = router == null ? null : router.socketOf(client.getSessionId());
+        taps.publish(new TappedEvent(namespace, name, packet.length, socket == null ? null : socket.id(), roomId,
+                refusal == null ? null : refusal.wire()));
     }
 
     private static ByteBuf join(List<byte[]> packets) {

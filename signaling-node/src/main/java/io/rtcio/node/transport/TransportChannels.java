@@ -1,0 +1,43 @@
+package io.rtcio.node.transport;
+
+import com.corundumstudio.socketio.handler.ClientHead;
+import io.netty.channel.Channel;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The connection each Engine.IO session last spoke on, so the server can cut a session off by
+ * itself. netty-socketio's {@link ClientHead#disconnect()} only sends a DISCONNECT packet and asks
+ * for a close once it is written; on Netty 4.2 that close never comes, and a client that ignores
+ * the packet would stay connected.
+ */
+public final class TransportChannels {
+
+    private static final Map<UUID, Channel> CHANNELS = new ConcurrentHashMap<>();
+
+    private TransportChannels() {
+    }
+
+    /** Records that {@code session} just sent packets on {@code channel}. */
+    static void seen(UUID session, Channel channel) {
+        CHANNELS.put(session, channel);
+    }
+
+    /** Forgets a session that ended. */
+    static void forget(UUID session) {
+        CHANNELS.remove(session);
+    }
+
+    /** Ends the session from the server side: DISCONNECT to the client, then its connection closed. */
+    public static void forceClose(ClientHead head) {
+        Channel channel = CHANNELS.remove(head.getSessionId());
+        try {
+            head.disconnect();
+        } finally {
+            if (channel != null) {
+                channel.close();
+            }
+        }
+    }
+}
