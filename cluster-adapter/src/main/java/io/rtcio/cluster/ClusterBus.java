@@ -11,8 +11,12 @@ import java.util.function.Consumer;
  *   <li>{@link #sendToNode} reaches exactly the named node (one message, one receiver).</li>
  *   <li>{@link #sendToRoom} reaches every <em>other</em> node that declared interest in the room
  *       with {@link #subscribeRoom}, and no node that did not.</li>
- *   <li>Order is preserved per (publishing node, receiving node): two messages published by one
- *       node, in one thread or in completion order, arrive at a receiver in that order.</li>
+ *   <li>Order is preserved per channel: {@link #sendToNode} messages from one node to one node
+ *       arrive in publishing order, and so do {@link #sendToRoom} messages from one node for one
+ *       room. On one Redis server (or Sentinel) order also holds across the two kinds; on Redis
+ *       Cluster the node and room channels live on different shards, so a room message may
+ *       overtake an earlier node message. Callers that need an order between two messages send
+ *       both to the node (the rtc.io relay and the join introductions do).</li>
  *   <li>A node never receives its own room messages (local delivery is the caller's job).</li>
  *   <li>A handler that throws is logged and counted; it never stops delivery of later messages.</li>
  *   <li>Publishing never blocks the caller; failures complete the stage exceptionally.</li>

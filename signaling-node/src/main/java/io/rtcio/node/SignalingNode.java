@@ -13,7 +13,10 @@ import io.rtcio.node.metrics.SignalingMetrics;
 import io.rtcio.node.protocol.Events;
 import io.rtcio.node.relay.Relay;
 import io.rtcio.node.relay.RtcioMessageHandler;
-import io.rtcio.node.room.RoomAccessPolicy;
+import io.rtcio.node.auth.Authenticators;
+import io.rtcio.node.extension.Extensions;
+import io.rtcio.node.relay.RelayPolicy;
+import io.rtcio.node.room.RoomAccessPolicies;
 import io.rtcio.node.room.RoomService;
 import io.rtcio.node.session.LocalSocket;
 import io.rtcio.node.session.SocketRegistry;
@@ -51,40 +54,59 @@ public final class SignalingNode implements AutoCloseable {
     private final AtomicBoolean ready = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private SignalingNode(NodeConfig config, ClusterBackend backend) {
+    private SignalingNode(NodeConfig config, ClusterBackend backend, Extensions extensions) {
         this.config = config;
         this.backend = backend;
         this.metrics = new SignalingMetrics(config.nodeId());
         metrics.bindGauges(sockets::size, sockets::roomCount);
 
         Relay relay = new Relay(sockets, backend.bus(), backend.presence(), metrics);
-        rooms = new RoomService(backend.rooms(), backend.bus(), sockets, relay, RoomAccessPolicy.ALLOW_ALL,
-                config.maxPeers());
+        rooms = new RoomService(backend.rooms(), backend.bus(), sockets, relay, extensions.roomAccessPolicy() != null
+                ? extensions.roomAccessPolicy() : RoomAccessPolicies.fromConfig(config.security()), config.maxPeers());
         MediaHandlers media = new MediaHandlers(backend.mediaStates(), relay);
         Clock clock = Clock.systemUTC();
 
         maintenance = new ClusterMaintenance(config.nodeId(), config.heartbeat(), config.lease(), backend.presence(),
-                backend.rooms(), sockets, relay);
-        server = new SignalingServer(config, sockets, metrics);
-        EventRouter router = server.router();
-        router.lifecycle(
-                socket -> backend.presence().register(socket.id(), config.nodeId()),
-                socket -> rooms.leaveAll(socket).thenCompose(ok -> backend.presence().unregister(socket.id())));
-        router.on(Events.RTCIO_MESSAGE, new RtcioMessageHandler(relay, metrics));
-        router.on(Events.JOIN_ROOM, rooms.joinHandler());
-        router.on(Events.CHECK_ROOM, rooms.checkHandler());
-        router.on(Events.LEAVE_ROOM, rooms.leaveHandler());
-        router.on(Events.MEDIA_STATE, media.mediaState());
-        router.on(Events.STOP_SCREEN_SHARE, media.stopScreenShare());
-        router.on(Events.CHAT_MESSAGE, new ChatHandler(relay, clock));
-        router.on(Events.ASK_ICE, new IceHandler(config.turn(), clock));
+                backend.rooms(), sockets, relay, rooms::resubscribeAll);
+        server = new SignalingServer(config, sockets, metrics, extensions.authenticator() != null
+                ? extensions.authenticator() : Authenticators.fromConfig(config.security()), extensions.taps());
+        RtcioMessageHandler relayHandler = new RtcioMessageHandler(relay, metrics,
+                RelayPolicy.forScope(config.security().relayScope(), sockets, backend.rooms()));
+        IceHandler ice = new IceHandler(config.turn(), clock);
+        for (EventRouter router : server.rtcioRouters()) {
+            router.lifecycle(
+                    socket -> backend.presence().register(socket.id(), config.nodeId()),
+                    socket -> rooms.leaveAll(socket).thenCompose(ok -> backend.presence().unregister(socket.id())));
+            router.on(Events.RTCIO_MESSAGE, relayHandler);
+            router.on(Events.JOIN_ROOM, rooms.joinHandler());
+            router.on(Events.CHECK_ROOM, rooms.checkHandler());
+            router.on(Events.LEAVE_ROOM, rooms.leaveHandler());
+            router.on(Events.MEDIA_STATE, media.mediaState());
+            router.on(Events.STOP_SCREEN_SHARE, media.stopScreenShare());
+            router.on(Events.CHAT_MESSAGE, new ChatHandler(relay, clock));
+            router.on(Events.ASK_ICE, ice);
+        }
+        extensions.events().forEach(server::on);
 
         management = new ManagementServer(config.host(), config.managementPort(), this::isReady, metrics::scrape);
     }
 
     /** Starts a node on {@code backend}; the caller keeps ownership of the backend. */
     public static SignalingNode start(NodeConfig config, ClusterBackend backend) {
-        SignalingNode node = new SignalingNode(config, backend);
+        return start(config, backend, Extensions.NONE);
+    }
+
+    /**
+     * A node embedded in an application: custom authentication, room access, events, taps. See
+     * {@link SignalingNodeBuilder}.
+     */
+    public static SignalingNodeBuilder builder(NodeConfig config) {
+        return new SignalingNodeBuilder(config);
+    }
+
+    /** Starts a node with {@code extensions} on {@code backend}; the caller keeps ownership of the backend. */
+    static SignalingNode start(NodeConfig config, ClusterBackend backend, Extensions extensions) {
+        SignalingNode node = new SignalingNode(config, backend, extensions);
         try {
             node.management.start();
             node.maintenance.start();
@@ -94,9 +116,12 @@ public final class SignalingNode implements AutoCloseable {
             throw e;
         }
         node.ready.set(true);
-        log.info("node {} listening on {}:{} (management {}), cluster backend: {}, max peers {}, allowed origins {}",
+        log.info("node {} listening on {}:{} (management {}), cluster backend: {}, max peers {}, allowed origins {},"
+                        + " relay policy {}, rate limit {}/s (burst {})",
                 config.nodeId(), config.host(), config.port(), config.managementPort(), backend.kind(),
-                config.maxPeers(), config.allowedOrigins().isEmpty() ? "none (browsers refused)" : config.allowedOrigins());
+                config.maxPeers(), config.allowedOrigins().isEmpty() ? "none (browsers refused)" : config.allowedOrigins(),
+                config.security().relayScope().setting(), config.security().rateLimit().eventsPerSecond(),
+                config.security().rateLimit().burst());
         return node;
     }
 

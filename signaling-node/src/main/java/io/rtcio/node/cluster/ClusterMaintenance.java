@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>Renews this node's lease. A lease that turns out new after the first one means the shared
  *       state forgot this node (Redis restarted empty, or a long partition): the node re-publishes
- *       every socket it owns, its memberships, room passwords and media states.</li>
+ *       every socket it owns, its memberships, room passwords and media states, and subscribes
+ *       to its rooms again.</li>
  *   <li>Reaps dead nodes: for each node whose lease lapsed, one survivor wins the claim and
  *       evicts its sockets from their rooms, telling the rooms as a disconnect would.</li>
  *   <li>After a re-publish, and every few beats, evicts sockets the shared state lists under this
@@ -46,6 +48,7 @@ public final class ClusterMaintenance implements AutoCloseable {
     private final PresenceStore presence;
     private final RoomRegistry rooms;
     private final SocketRegistry sockets;
+    private final Supplier<CompletionStage<Void>> resubscribe;
     private final SocketEviction eviction;
     private final ScheduledExecutorService scheduler;
     private final AtomicBoolean running = new AtomicBoolean();
@@ -56,13 +59,15 @@ public final class ClusterMaintenance implements AutoCloseable {
     private long reapNotBeforeNanos;
 
     public ClusterMaintenance(String nodeId, Duration heartbeat, Duration lease, PresenceStore presence,
-                              RoomRegistry rooms, SocketRegistry sockets, Relay relay) {
+                              RoomRegistry rooms, SocketRegistry sockets, Relay relay,
+                              Supplier<CompletionStage<Void>> resubscribe) {
         this.nodeId = nodeId;
         this.heartbeat = heartbeat;
         this.lease = lease;
         this.presence = presence;
         this.rooms = rooms;
         this.sockets = sockets;
+        this.resubscribe = resubscribe;
         this.eviction = new SocketEviction(rooms, presence, relay);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "cluster-maintenance");
@@ -122,6 +127,7 @@ public final class ClusterMaintenance implements AutoCloseable {
     /** Puts back every socket, membership, password and media state this node owns. */
     private CompletionStage<Void> republish() {
         List<CompletableFuture<Void>> steps = new ArrayList<>();
+        steps.add(resubscribe.get().toCompletableFuture());
         for (LocalSocket socket : sockets.all()) {
             steps.add(presence.register(socket.id(), nodeId).toCompletableFuture());
             for (String roomId : socket.rooms()) {

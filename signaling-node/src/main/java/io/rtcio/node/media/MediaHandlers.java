@@ -39,7 +39,10 @@ public final class MediaHandlers {
                 socket.membership(roomId).mediaState(state);
                 cached = store.put(roomId, socket.id(), state);
             }
-            return cached.thenCompose(ok -> relay.toRoom(roomId, socket.id(), Events.MEDIA_STATE, withId(body, socket)));
+            // The room hears of it even when the shared cache is unreachable; the node re-publishes
+            // the state it remembers once the cache is back.
+            CompletionStage<Void> broadcast = relay.toRoom(roomId, socket.id(), Events.MEDIA_STATE, withId(body, socket));
+            return cached.thenCombine(broadcast, (a, b) -> (Void) null);
         };
     }
 

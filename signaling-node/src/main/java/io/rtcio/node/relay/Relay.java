@@ -10,6 +10,7 @@ import io.rtcio.node.metrics.SignalingMetrics;
 import io.rtcio.node.session.LocalSocket;
 import io.rtcio.node.session.SocketRegistry;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -50,19 +51,35 @@ public final class Relay {
             local.send(event, payload);
             return CompletableFuture.completedFuture(true);
         }
-        return presence.locate(targetId).thenCompose(node -> {
-            if (node.isEmpty() || node.get().equals(bus.localNode())) {
-                return CompletableFuture.completedFuture(false);
+        return presence.locate(targetId).exceptionally(error -> {
+            metrics.publishFailed();
+            log.warn("cannot locate {}: {}", targetId, error.toString());
+            return Optional.empty();
+        }).thenCompose(node -> node.isEmpty() ? CompletableFuture.completedFuture(false)
+                : toSocketOn(node.get(), senderId, targetId, event, payload));
+    }
+
+    /**
+     * Sends {@code event} to the socket {@code targetId} known to live on {@code nodeId} (e.g. from
+     * a room snapshot), without looking it up. Completes with false when it is not there.
+     */
+    public CompletionStage<Boolean> toSocketOn(String nodeId, String senderId, String targetId, String event,
+                                               Map<String, Object> payload) {
+        if (nodeId.equals(bus.localNode())) {
+            LocalSocket local = sockets.byId(targetId);
+            if (local != null) {
+                local.send(event, payload);
             }
-            ClusterMessage message = new ClusterMessage.ToSocket(bus.localNode(), senderId, targetId, event, encode(payload));
-            return bus.sendToNode(node.get(), message).handle((ok, error) -> {
-                if (error != null) {
-                    metrics.publishFailed();
-                    log.warn("relay to node {} failed: {}", node.get(), error.toString());
-                    return false;
-                }
-                return true;
-            });
+            return CompletableFuture.completedFuture(local != null);
+        }
+        ClusterMessage message = new ClusterMessage.ToSocket(bus.localNode(), senderId, targetId, event, encode(payload));
+        return bus.sendToNode(nodeId, message).handle((ok, error) -> {
+            if (error != null) {
+                metrics.publishFailed();
+                log.warn("relay to node {} failed: {}", nodeId, error.toString());
+                return false;
+            }
+            return true;
         });
     }
 

@@ -87,12 +87,23 @@ public final class RoomService {
                     mediaState(socketId, roomId, state)));
         }
         socket.send(Events.JOIN_OK, Map.of("roomId", roomId));
-        if (!(result instanceof JoinResult.Joined)) {
+        if (!(result instanceof JoinResult.Joined joined)) {
             return CompletableFuture.completedFuture(null);
         }
-        return relay.toRoom(roomId, socket.id(), Events.USER_CONNECTED, userConnected(member.socketId(), member.name()))
-                .thenCompose(ok -> relay.toRoom(roomId, socket.id(), Events.RTCIO_INIT_OFFER,
-                        Map.of("source", socket.id())));
+        // Introduce the newcomer to exactly the members of its atomic snapshot, each on the node
+        // the snapshot names: a room broadcast could also reach a concurrent joiner that already
+        // has the newcomer in its own snapshot, and the pair would be introduced twice.
+        Map<String, Object> introduction = userConnected(member.socketId(), member.name());
+        Map<String, Object> initOffer = Map.of("source", socket.id());
+        List<CompletableFuture<Boolean>> sent = new ArrayList<>();
+        for (Member existing : joined.existing()) {
+            sent.add(relay.toSocketOn(existing.nodeId(), socket.id(), existing.socketId(), Events.USER_CONNECTED,
+                            introduction)
+                    .thenCompose(ok -> relay.toSocketOn(existing.nodeId(), socket.id(), existing.socketId(),
+                            Events.RTCIO_INIT_OFFER, initOffer))
+                    .toCompletableFuture());
+        }
+        return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
     }
 
     /**
@@ -108,6 +119,11 @@ public final class RoomService {
                 socket.membership(roomId).password(password);
             }
         });
+    }
+
+    /** Re-declares this node's room subscriptions to the bus (see {@link RoomSubscriptions#resubscribeAll}). */
+    public CompletionStage<Void> resubscribeAll() {
+        return subscriptions.resubscribeAll();
     }
 
     /** {@code check-room {roomId, password?}}: reports whether a join could succeed. */
@@ -162,15 +178,28 @@ public final class RoomService {
         return chain;
     }
 
+    /**
+     * A disconnecting socket tells its rooms first and leaves after (as socket.io's
+     * "disconnecting"); a socket leaving one room leaves first, so a peer told of it never finds it
+     * still in the room.
+     */
     private CompletionStage<Void> leave(LocalSocket socket, String roomId, boolean disconnecting) {
         Map<String, Object> id = Map.of("id", socket.id());
-        CompletionStage<Void> notified = disconnecting
-                ? relay.toRoom(roomId, socket.id(), Events.RTCIO_PEER_LEFT, id)
-                : CompletableFuture.completedFuture(null);
-        // Local bookkeeping happens whatever the shared state says: this node owns its sockets.
-        return notified
-                .thenCompose(ok -> relay.toRoom(roomId, socket.id(), Events.USER_DISCONNECTED, id))
-                .thenCompose(ok -> registry.leave(roomId, socket.id()))
+        if (disconnecting) {
+            return relay.toRoom(roomId, socket.id(), Events.RTCIO_PEER_LEFT, id)
+                    .thenCompose(ok -> relay.toRoom(roomId, socket.id(), Events.USER_DISCONNECTED, id))
+                    .thenCompose(ok -> forget(socket, roomId));
+        }
+        return forget(socket, roomId).handle((ok, error) -> error)
+                .thenCompose(error -> relay.toRoom(roomId, socket.id(), Events.USER_DISCONNECTED, id)
+                        .thenCompose(ok -> error == null
+                                ? CompletableFuture.<Void>completedFuture(null)
+                                : CompletableFuture.<Void>failedFuture(error)));
+    }
+
+    /** Leaves the shared room; local bookkeeping happens whatever the shared state says. */
+    private CompletionStage<Void> forget(LocalSocket socket, String roomId) {
+        return registry.leave(roomId, socket.id())
                 .handle((result, error) -> {
                     sockets.removeFromRoom(roomId, socket);
                     return error;

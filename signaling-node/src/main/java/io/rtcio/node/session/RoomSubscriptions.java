@@ -23,7 +23,25 @@ public final class RoomSubscriptions {
     /** One more local interest in {@code roomId}; completes when the node is subscribed. */
     public synchronized CompletionStage<Void> acquire(String roomId) {
         int count = counts.merge(roomId, 1, Integer::sum);
-        return count == 1 ? bus.subscribeRoom(roomId) : CompletableFuture.completedFuture(null);
+        if (count > 1) {
+            return CompletableFuture.completedFuture(null);
+        }
+        // A failed subscribe gives the interest back, so the next join tries again.
+        return bus.subscribeRoom(roomId).whenComplete((ok, error) -> {
+            if (error != null) {
+                release(roomId);
+            }
+        });
+    }
+
+    /**
+     * Subscribes again to every room this node has interest in: after the shared state was lost,
+     * or a subscription failed while the bus was unreachable. Subscribing is idempotent.
+     */
+    public synchronized CompletionStage<Void> resubscribeAll() {
+        return CompletableFuture.allOf(counts.keySet().stream()
+                .map(room -> bus.subscribeRoom(room).toCompletableFuture())
+                .toArray(CompletableFuture[]::new));
     }
 
     /** One less local interest in {@code roomId}. */

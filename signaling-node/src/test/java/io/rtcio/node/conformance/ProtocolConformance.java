@@ -8,7 +8,11 @@ import io.rtcio.node.harness.TestNodes;
 import io.rtcio.node.harness.Received;
 import io.rtcio.node.harness.TestClient;
 import io.rtcio.node.harness.TestClientFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -19,6 +23,7 @@ import java.util.Map;
 import java.util.UUID;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,7 +55,8 @@ public abstract class ProtocolConformance {
 
     @BeforeAll
     void startCluster() {
-        cluster = newCluster(Map.of("TURN_SECRET", TURN_SECRET, "TURN_HOST", "turn.test", "MAX_PEERS", "8"));
+        cluster = newCluster(Map.of("TURN_SECRET", TURN_SECRET, "TURN_HOST", "turn.test", "MAX_PEERS", "8",
+                "ROOM_ALLOW_LIST_FILE", roomAllowList()));
         clients = newClients();
     }
 
@@ -247,6 +253,9 @@ public abstract class ProtocolConformance {
         a.emit("join-room", map("roomId", room, "name", "alice", "password", "s3cret"));
         a.await("join-ok");
         a.emit("leave-room", map("roomId", room));
+        // A socket's events are handled in order: its own check sees its leave done.
+        a.emit("check-room", map("roomId", room));
+        assertThat(a.await("room-check-ok").payload()).containsEntry("passwordRequired", false);
         TestClient b = peer(transport);
         b.emit("check-room", map("roomId", room));
         assertThat(b.await("room-check-ok").payload()).isEqualTo(map("roomId", room, "passwordRequired", false));
@@ -310,7 +319,7 @@ public abstract class ProtocolConformance {
         TestClient b = peer(transport);
         double before = droppedRelays();
         b.emit("#rtcio:message", map("target", "no-such-socket-00000", "data", map("x", 1)));
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> droppedRelays() > before);
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> droppedRelays() > before);
         b.expectNone("error", QUIET);
     }
 
@@ -400,6 +409,8 @@ public abstract class ProtocolConformance {
         assertThat(c.await("#rtcio:peer-left").payload()).isEqualTo(map("id", b.socketId()));
         assertThat(c.await("user-disconnected").payload()).isEqualTo(map("id", b.socketId()));
         a.emit("leave-room", map("roomId", room));
+        a.emit("check-room", map("roomId", room));
+        assertThat(a.await("room-check-ok").payload()).containsEntry("passwordRequired", false);
         TestClient d = peer(transport);
         d.emit("check-room", map("roomId", room));
         assertThat(d.await("room-check-ok").payload()).containsEntry("passwordRequired", false);
@@ -542,6 +553,60 @@ public abstract class ProtocolConformance {
         a.expectNone("definitely-not-an-event", QUIET);
         b.emit("#rtcio:message", map("target", a.socketId(), "data", "still works"));
         assertThat(a.await("#rtcio:message").payload()).containsEntry("data", "still works");
+    }
+
+    // ---------------------------------------------------------------- access policy and rate limit
+
+    @ParameterizedTest
+    @EnumSource(ClientTransport.class)
+    void shouldRefuseRoomsOutsideTheAccessPolicyWithForbidden(ClientTransport transport) {
+        String room = newRoom();
+        String closed = "closed-" + UUID.randomUUID();
+        TestClient a = peer(transport);
+        TestClient b = peer(transport);
+        join(a, room, "alice");
+        b.emit("join-room", map("roomId", closed, "name", "bob"));
+        assertThat(b.await("error").payload()).containsEntry("code", "forbidden").containsEntry("roomId", closed)
+                .containsEntry("event", "join-room");
+        assertThat(b.await("join-error").payload()).isEqualTo(map("reason", "forbidden", "roomId", closed));
+        b.emit("check-room", map("roomId", closed));
+        assertThat(b.await("join-error").payload()).isEqualTo(map("reason", "forbidden", "roomId", closed));
+        join(b, room, "bob");
+        assertThat(a.await("user-connected").payload()).isEqualTo(map("id", b.socketId(), "name", "bob"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(ClientTransport.class)
+    void shouldRefuseEventsOverTheRateLimitAndServeTheSocketAgainAfterwards(ClientTransport transport) {
+        TestClient a = peer(transport);
+        int sent = 150;
+        for (int i = 0; i < sent; i++) {
+            a.emit("check-room", map("roomId", "room-burst-" + i));
+        }
+        assertThat(a.await("error").payload()).containsEntry("code", "rate-limited").containsEntry("event", "check-room");
+        String after = newRoom();
+        Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            a.emit("check-room", map("roomId", after));
+            return a.receivedSoFar("room-check-ok").stream().anyMatch(r -> after.equals(r.payload().get("roomId")));
+        });
+        long answered = a.receivedSoFar("room-check-ok").stream()
+                .filter(r -> String.valueOf(r.payload().get("roomId")).startsWith("room-burst-")).count();
+        assertThat(answered).as("answered of %s sent at once (burst 50, 50/s; CONNECT counts too)", sent)
+                .isBetween(40L, sent - 1L);
+        assertThat(a.receivedSoFar("error")).as("a few errors, not one per dropped event").hasSizeLessThanOrEqualTo(5);
+        assertThat(a.isConnected()).isTrue();
+    }
+
+    /** Rooms the suite's nodes let anyone join: every room the suite uses, none of {@code closed-*}. */
+    private static String roomAllowList() {
+        try {
+            Path file = Files.createTempFile("conformance-rooms", ".txt");
+            file.toFile().deleteOnExit();
+            Files.writeString(file, "# the conformance suite's rooms\nroom-*\n");
+            return file.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Helper for subclasses: env with extra settings over the suite's defaults. */
