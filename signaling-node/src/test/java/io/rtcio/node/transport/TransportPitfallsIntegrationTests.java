@@ -6,22 +6,16 @@ import static org.awaitility.Awaitility.await;
 import io.rtcio.node.harness.ClientOptions;
 import io.rtcio.node.harness.ClientTransport;
 import io.rtcio.node.harness.NodeCluster;
+import io.rtcio.node.harness.RawWebSocket;
 import io.rtcio.node.harness.TestClient;
 import io.rtcio.node.harness.TestClientFactory;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -79,61 +73,23 @@ class TransportPitfallsIntegrationTests {
 
     @Test
     void shouldCutOffAClientThatIgnoresTheServersDisconnect() throws Exception {
-        BlockingQueue<String> frames = new LinkedBlockingQueue<>();
-        CompletableFuture<Integer> closed = new CompletableFuture<>();
-        WebSocket.Listener stubborn = new WebSocket.Listener() {
-            @Override
-            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                frames.add(data.toString());
-                webSocket.request(1);
-                return null;
-            }
-
-            @Override
-            public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-                closed.complete(statusCode);
-                return null;
-            }
-
-            @Override
-            public void onError(WebSocket webSocket, Throwable error) {
-                closed.complete(-1);
-            }
-        };
-        URI uri = URI.create("ws://127.0.0.1:" + cluster.node(0).config().port() + "/socket.io/?EIO=4&transport=websocket");
-        WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, stubborn).get(5, TimeUnit.SECONDS);
-        assertThat(frames.poll(5, TimeUnit.SECONDS)).startsWith("0{");
-        socket.sendText("40", true).get(5, TimeUnit.SECONDS);
-        String connected = frames.poll(5, TimeUnit.SECONDS);
-        Matcher sid = Pattern.compile("^40\\{\"sid\":\"([^\"]+)\"").matcher(connected);
-        assertThat(sid.find()).as("CONNECT reply %s", connected).isTrue();
-
-        TestClient peer = clients.connect(cluster.url(0), ClientOptions.of(ClientTransport.WEBSOCKET));
-        try {
-            socket.sendText("42[\"join-room\",{\"roomId\":\"kick\",\"name\":\"stubborn\"}]", true).get(5, TimeUnit.SECONDS);
+        try (RawWebSocket stubborn = RawWebSocket.open(cluster.url(0));
+             TestClient peer = clients.connect(cluster.url(0), ClientOptions.of(ClientTransport.WEBSOCKET))) {
+            assertThat(stubborn.nextFrame()).startsWith("0{");
+            stubborn.send("40");
+            String connected = stubborn.nextFrame();
+            Matcher sid = Pattern.compile("^40\\{\"sid\":\"([^\"]+)\"").matcher(connected);
+            assertThat(sid.find()).as("CONNECT reply %s", connected).isTrue();
+            stubborn.send("42[\"join-room\",{\"roomId\":\"kick\",\"name\":\"stubborn\"}]");
             peer.emit("join-room", Map.of("roomId", "kick", "name", "peer"));
             peer.await("join-ok");
 
             assertThat(cluster.node(0).disconnect(sid.group(1))).isTrue();
             // The client never acknowledges anything; the server closes the connection itself.
-            // (java.net.http does not always report a close without a close frame; a send fails.)
-            await().atMost(Duration.ofSeconds(5)).until(() -> closed.isDone() || cannotSend(socket));
+            await().atMost(Duration.ofSeconds(5)).until(stubborn::isCutOff);
             assertThat(peer.await("#rtcio:peer-left").payload()).containsEntry("id", sid.group(1));
             assertThat(peer.await("user-disconnected").payload()).containsEntry("id", sid.group(1));
             await().atMost(Duration.ofSeconds(5)).until(() -> cluster.node(0).connectedSockets() == 1);
-        } finally {
-            peer.close();
-            socket.abort();
-        }
-    }
-
-    /** Whether the connection is gone: an Engine.IO pong no longer goes out. */
-    private static boolean cannotSend(WebSocket socket) {
-        try {
-            socket.sendText("3", true).get(1, TimeUnit.SECONDS);
-            return false;
-        } catch (Exception e) {
-            return true;
         }
     }
 }
