@@ -2,6 +2,7 @@ package io.rtcio.cluster.memory;
 
 import io.rtcio.cluster.ClusterBus;
 import io.rtcio.cluster.ClusterMessage;
+import io.rtcio.cluster.internal.HandlerSlot;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
@@ -37,13 +38,14 @@ final class InMemoryClusterBus implements ClusterBus {
     private final NodeCounters counters;
     private final ExecutorService inbox;
     private final Set<String> rooms = new HashSet<>(); // guarded by this
-    private volatile Consumer<ClusterMessage> handler;
+    private final HandlerSlot handler;
     private volatile boolean closed;
 
     InMemoryClusterBus(String nodeId, BusDirectory directory, NodeCounters counters) {
         this.nodeId = nodeId;
         this.directory = directory;
         this.counters = counters;
+        this.handler = new HandlerSlot(nodeId, counters::messageReceived, counters::handlerFailed);
         this.inbox = Executors.newSingleThreadExecutor(task -> {
             Thread thread = new Thread(task, "rtcio-bus-" + nodeId);
             thread.setDaemon(true);
@@ -112,7 +114,7 @@ final class InMemoryClusterBus implements ClusterBus {
 
     @Override
     public void onMessage(Consumer<ClusterMessage> handler) {
-        this.handler = Objects.requireNonNull(handler, "handler");
+        this.handler.set(handler);
     }
 
     /** Stops the inbox (pending messages are dropped), unsubscribes every room, frees the node id. */
@@ -151,18 +153,6 @@ final class InMemoryClusterBus implements ClusterBus {
         if (closed) {
             return;
         }
-        counters.messageReceived();
-        Consumer<ClusterMessage> current = handler;
-        if (current == null) {
-            log.debug("node {} has no handler yet; message from {} dropped", nodeId, message.originNode());
-            return;
-        }
-        try {
-            current.accept(message);
-        } catch (Exception e) {
-            counters.handlerFailed();
-            log.warn("handler of node {} failed on a {} from node {}", nodeId,
-                    message.getClass().getSimpleName(), message.originNode(), e);
-        }
+        handler.deliver(message);
     }
 }

@@ -2,6 +2,7 @@ package io.rtcio.cluster.redis;
 
 import io.rtcio.cluster.ClusterBus;
 import io.rtcio.cluster.ClusterMessage;
+import io.rtcio.cluster.internal.HandlerSlot;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -45,11 +46,12 @@ public final class RedisClusterBus implements ClusterBus {
     private final RedisKeys keys;
     private final BusCounters counters = new BusCounters();
     private final ExecutorService inbox;
-    private volatile Consumer<ClusterMessage> handler;
+    private final HandlerSlot handler;
     private volatile boolean closed;
 
     private RedisClusterBus(String nodeId, RedisConnections redis, RedisKeys keys) {
         this.nodeId = nodeId;
+        this.handler = new HandlerSlot(nodeId, counters::messageReceived, counters::handlerFailed);
         this.redis = redis;
         this.keys = keys;
         this.inbox = Executors.newSingleThreadExecutor(task -> {
@@ -119,7 +121,7 @@ public final class RedisClusterBus implements ClusterBus {
 
     @Override
     public void onMessage(Consumer<ClusterMessage> handler) {
-        this.handler = Objects.requireNonNull(handler, "handler");
+        this.handler.set(handler);
     }
 
     /** Stops delivering (queued messages are dropped). The connections belong to the backend. */
@@ -174,18 +176,6 @@ public final class RedisClusterBus implements ClusterBus {
         if (message instanceof ClusterMessage.ToRoom && nodeId.equals(message.originNode())) {
             return;
         }
-        counters.messageReceived();
-        Consumer<ClusterMessage> current = handler;
-        if (current == null) {
-            log.debug("node {} has no handler yet; message from {} dropped", nodeId, message.originNode());
-            return;
-        }
-        try {
-            current.accept(message);
-        } catch (RuntimeException e) {
-            counters.handlerFailed();
-            log.debug("handler of node {} failed on a {} from node {}", nodeId,
-                    message.getClass().getSimpleName(), message.originNode(), e);
-        }
+        handler.deliver(message);
     }
 }

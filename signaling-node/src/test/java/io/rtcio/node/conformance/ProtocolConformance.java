@@ -612,10 +612,11 @@ public abstract class ProtocolConformance {
         }
     }
 
-    /** Helper for subclasses: env with extra settings over the suite's defaults. */
-    protected static Map<String, String> with(Map<String, String> base, String key, String value) {
-        Map<String, String> env = new HashMap<>(base);
-        env.put(key, value);
-        return env;
+    /** For subclasses on Redis: the suite's settings plus {@code REDIS_URL} and a key prefix of their own. */
+    protected static Map<String, String> onRedis(Map<String, String> env, String redisUrl, String keyPrefix) {
+        Map<String, String> vars = new HashMap<>(env);
+        vars.put("REDIS_URL", redisUrl);
+        vars.put("REDIS_KEY_PREFIX", keyPrefix);
+        return vars;
     }
 }

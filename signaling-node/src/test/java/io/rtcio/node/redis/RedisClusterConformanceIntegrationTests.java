@@ -6,7 +6,6 @@ import io.rtcio.node.conformance.ProtocolConformance;
 import io.rtcio.node.harness.NodeCluster;
 import io.rtcio.node.harness.TestClientFactory;
 import io.rtcio.node.harness.TestNodes;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -26,9 +25,6 @@ class RedisClusterConformanceIntegrationTests extends ProtocolConformance {
 
     @Override
     protected TestNodes newCluster(Map<String, String> env) {
-        Map<String, String> vars = new HashMap<>(env);
-        vars.put("REDIS_URL", REDIS.url());
-        vars.put("REDIS_KEY_PREFIX", "cluster-suite");
-        return NodeCluster.start(3, vars);
+        return NodeCluster.start(3, onRedis(env, REDIS.url(), "cluster-suite"));
     }
 }

@@ -6,7 +6,6 @@ import io.rtcio.node.conformance.ProtocolConformance;
 import io.rtcio.node.harness.ProcessCluster;
 import io.rtcio.node.harness.TestClientFactory;
 import io.rtcio.node.harness.TestNodes;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -27,9 +26,6 @@ class RedisProcessConformanceIntegrationTests extends ProtocolConformance {
 
     @Override
     protected TestNodes newCluster(Map<String, String> env) {
-        Map<String, String> vars = new HashMap<>(env);
-        vars.put("REDIS_URL", REDIS.url());
-        vars.put("REDIS_KEY_PREFIX", "conformance");
-        return ProcessCluster.start(3, vars);
+        return ProcessCluster.start(3, onRedis(env, REDIS.url(), "conformance"));
     }
 }

@@ -11,7 +11,6 @@ import io.rtcio.node.harness.TestClient;
 import io.rtcio.node.harness.TestClientFactory;
 import io.rtcio.node.harness.TestNodes;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,10 +31,7 @@ class RedisSentinelConformanceIntegrationTests extends ProtocolConformance {
 
     @Override
     protected TestNodes newCluster(Map<String, String> env) {
-        Map<String, String> vars = new HashMap<>(env);
-        vars.put("REDIS_URL", REDIS.url());
-        vars.put("REDIS_KEY_PREFIX", "sentinel-suite");
-        return NodeCluster.start(3, vars);
+        return NodeCluster.start(3, onRedis(env, REDIS.url(), "sentinel-suite"));
     }
 
     @Test

@@ -1,0 +1,2 @@
+/** Pieces the cluster backends share; not part of the SPI. */
+package io.rtcio.cluster.internal;
