@@ -17,6 +17,7 @@ import io.rtcio.node.auth.Authenticators;
 import io.rtcio.node.extension.Extensions;
 import io.rtcio.node.relay.RelayPolicy;
 import io.rtcio.node.room.RoomAccessPolicies;
+import io.rtcio.node.room.MembershipAnnouncer;
 import io.rtcio.node.room.RoomService;
 import io.rtcio.node.session.LocalSocket;
 import io.rtcio.node.session.SocketRegistry;
@@ -61,13 +62,15 @@ public final class SignalingNode implements AutoCloseable {
         metrics.bindGauges(sockets::size, sockets::roomCount);
 
         Relay relay = new Relay(sockets, backend.bus(), backend.presence(), metrics);
-        rooms = new RoomService(backend.rooms(), backend.bus(), sockets, relay, extensions.roomAccessPolicy() != null
+        MembershipAnnouncer announcer = new MembershipAnnouncer(sockets, backend.bus());
+        relay.onInternalEvent(MembershipAnnouncer.BUS_EVENT, announcer::onBusMessage);
+        rooms = new RoomService(backend.rooms(), backend.bus(), sockets, announcer, extensions.roomAccessPolicy() != null
                 ? extensions.roomAccessPolicy() : RoomAccessPolicies.fromConfig(config.security()), config.maxPeers());
         MediaHandlers media = new MediaHandlers(backend.mediaStates(), relay);
         Clock clock = Clock.systemUTC();
 
         maintenance = new ClusterMaintenance(config.nodeId(), config.heartbeat(), config.lease(), backend.presence(),
-                backend.rooms(), sockets, relay, rooms::resubscribeAll);
+                rooms, sockets);
         server = new SignalingServer(config, sockets, metrics, extensions.authenticator() != null
                 ? extensions.authenticator() : Authenticators.fromConfig(config.security()), extensions.taps());
         RtcioMessageHandler relayHandler = new RtcioMessageHandler(relay, metrics,

@@ -86,11 +86,14 @@ final class InMemoryRoomRegistry implements RoomRegistry {
     }
 
     @Override
-    public CompletionStage<Void> restore(String roomId, Member member, String password, MediaState mediaState) {
+    public CompletionStage<List<Member>> restore(String roomId, Member member, String password, MediaState mediaState) {
         Objects.requireNonNull(roomId, "roomId");
         Objects.requireNonNull(member, "member");
         synchronized (lock) {
             Room room = rooms.computeIfAbsent(roomId, id -> new Room(null));
+            List<Member> others = room.members.values().stream()
+                    .filter(other -> !other.socketId().equals(member.socketId()))
+                    .toList();
             if (room.password == null && password != null && !password.isEmpty()) {
                 room.password = password;
             }
@@ -99,8 +102,8 @@ final class InMemoryRoomRegistry implements RoomRegistry {
             if (mediaState != null) {
                 mediaStates.put(roomId, member.socketId(), mediaState);
             }
+            return CompletableFuture.completedFuture(others);
         }
-        return CompletableFuture.completedFuture(null);
     }
 
     /** Always drops the socket's media state in the room, member or not. */
@@ -111,8 +114,9 @@ final class InMemoryRoomRegistry implements RoomRegistry {
         synchronized (lock) {
             mediaStates.remove(roomId, socketId);
             Room room = rooms.get(roomId);
-            if (room == null || room.members.remove(socketId) == null) {
-                return CompletableFuture.completedFuture(new LeaveResult(false, false));
+            Member removed = room == null ? null : room.members.remove(socketId);
+            if (removed == null) {
+                return CompletableFuture.completedFuture(LeaveResult.notMember());
             }
             Set<String> socketRooms = roomsBySocket.get(socketId);
             socketRooms.remove(roomId);
@@ -120,11 +124,12 @@ final class InMemoryRoomRegistry implements RoomRegistry {
                 roomsBySocket.remove(socketId);
             }
             boolean emptied = room.members.isEmpty();
+            List<Member> remaining = List.copyOf(room.members.values());
             if (emptied) {
                 rooms.remove(roomId);
                 mediaStates.dropRoom(roomId);
             }
-            return CompletableFuture.completedFuture(new LeaveResult(true, emptied));
+            return CompletableFuture.completedFuture(new LeaveResult(true, emptied, removed, remaining));
         }
     }
 

@@ -67,9 +67,9 @@ final class RedisRoomRegistry implements RoomRegistry {
     public CompletionStage<LeaveResult> leave(String roomId, String socketId) {
         Objects.requireNonNull(roomId, "roomId");
         Objects.requireNonNull(socketId, "socketId");
-        CompletionStage<List<Long>> reply = LEAVE.run(redis, ScriptOutputType.MULTI, keys.room(roomId).all(), socketId);
+        CompletionStage<List<Object>> reply = LEAVE.run(redis, ScriptOutputType.MULTI, keys.room(roomId).all(), socketId);
         CompletionStage<LeaveResult> left = reply
-                .thenApply(flags -> new LeaveResult(flags.get(0) == 1L, flags.get(1) == 1L))
+                .thenApply(flat -> leaveResult(socketId, flat))
                 .thenCompose(result -> redis.srem(keys.socketRooms(socketId), roomId).thenApply(removed -> result));
         return withIntent(left, "leave of room " + roomId + " by socket " + socketId);
     }
@@ -78,15 +78,9 @@ final class RedisRoomRegistry implements RoomRegistry {
     public CompletionStage<List<Member>> members(String roomId) {
         Objects.requireNonNull(roomId, "roomId");
         RoomKeys room = keys.room(roomId);
-        CompletionStage<List<String>> reply = MEMBERS.run(redis, ScriptOutputType.MULTI,
+        CompletionStage<List<Object>> reply = MEMBERS.run(redis, ScriptOutputType.MULTI,
                 new String[] {room.members(), room.order()});
-        return withIntent(reply.thenApply(flat -> {
-            List<Member> members = new ArrayList<>(flat.size() / 2);
-            for (int i = 0; i + 1 < flat.size(); i += 2) {
-                members.add(StateCodec.decodeMember(flat.get(i), flat.get(i + 1)));
-            }
-            return List.copyOf(members);
-        }), "listing of room " + roomId);
+        return withIntent(reply.thenApply(flat -> memberPairs(flat, 0)), "listing of room " + roomId);
     }
 
     @Override
@@ -107,17 +101,36 @@ final class RedisRoomRegistry implements RoomRegistry {
     }
 
     @Override
-    public CompletionStage<Void> restore(String roomId, Member member, String password, MediaState mediaState) {
+    public CompletionStage<List<Member>> restore(String roomId, Member member, String password, MediaState mediaState) {
         Objects.requireNonNull(roomId, "roomId");
         Objects.requireNonNull(member, "member");
         String socketId = member.socketId();
-        CompletionStage<Long> reply = RESTORE.run(redis, ScriptOutputType.INTEGER, keys.room(roomId).all(),
+        CompletionStage<List<Object>> reply = RESTORE.run(redis, ScriptOutputType.MULTI, keys.room(roomId).all(),
                 socketId, StateCodec.encodeMember(member), StateCodec.passwordDigest(roomId, password),
                 mediaState == null ? "" : StateCodec.encodeMediaState(mediaState));
-        CompletionStage<Void> restored = reply
-                .thenCompose(done -> redis.sadd(keys.socketRooms(socketId), roomId))
-                .thenApply(added -> null);
+        CompletionStage<List<Member>> restored = reply
+                .thenApply(flat -> memberPairs(flat, 0))
+                .thenCompose(others -> redis.sadd(keys.socketRooms(socketId), roomId).thenApply(added -> others));
         return withIntent(restored, "restore of socket " + socketId + " into room " + roomId);
+    }
+
+    /** Reads the reply of leave.lua. */
+    private static LeaveResult leaveResult(String socketId, List<Object> reply) {
+        if ((Long) reply.get(0) == 0L) {
+            return LeaveResult.notMember();
+        }
+        boolean emptied = (Long) reply.get(1) == 1L;
+        Member removed = StateCodec.decodeMember(socketId, (String) reply.get(2));
+        return new LeaveResult(true, emptied, removed, memberPairs(reply, 3));
+    }
+
+    /** Reads {socket, member JSON, ...} pairs from {@code from} on. */
+    private static List<Member> memberPairs(List<Object> flat, int from) {
+        List<Member> members = new ArrayList<>((flat.size() - from) / 2);
+        for (int i = from; i + 1 < flat.size(); i += 2) {
+            members.add(StateCodec.decodeMember((String) flat.get(i), (String) flat.get(i + 1)));
+        }
+        return List.copyOf(members);
     }
 
     /** Reads the reply of join.lua. */

@@ -17,9 +17,12 @@ import java.util.HexFormat;
  */
 final class StateCodec {
 
-    /** A member as stored under its socket id: {@code {"node":"n1","name":"ann","user":"u1"}}. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record StoredMember(String node, String name, String user) {
+    /**
+     * A member as stored under its socket id: {@code {"node":"n1","name":"ann","user":"u1","epoch":7}}
+     * ({@code epoch} left out when 0, and read as 0 when absent).
+     */
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+    record StoredMember(String node, String name, String user, long epoch) {
     }
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
@@ -29,12 +32,12 @@ final class StateCodec {
     }
 
     static String encodeMember(Member member) {
-        return write(new StoredMember(member.nodeId(), member.name(), member.userId()));
+        return write(new StoredMember(member.nodeId(), member.name(), member.userId(), member.epoch()));
     }
 
     static Member decodeMember(String socketId, String json) {
         StoredMember stored = read(json, StoredMember.class);
-        return new Member(socketId, stored.node(), stored.name(), stored.user());
+        return new Member(socketId, stored.node(), stored.name(), stored.user(), stored.epoch());
     }
 
     /** {@code {"mic":true,"cam":false}}. */

@@ -162,12 +162,49 @@ public abstract class RoomRegistryContract extends ClusterContractSupport {
         joined("a", "room", "s1");
         joined("b", "room", "s2");
 
-        assertThat(await(rooms("c").leave("room", "stranger"))).isEqualTo(new LeaveResult(false, false));
-        assertThat(await(rooms("c").leave("nowhere", "s1"))).isEqualTo(new LeaveResult(false, false));
-        assertThat(await(rooms("a").leave("room", "s1"))).isEqualTo(new LeaveResult(true, false));
-        assertThat(await(rooms("a").leave("room", "s1"))).isEqualTo(new LeaveResult(false, false));
-        assertThat(await(rooms("b").leave("room", "s2"))).isEqualTo(new LeaveResult(true, true));
+        assertThat(await(rooms("c").leave("room", "stranger"))).satisfies(left -> assertThat(List.of(left.wasMember(), left.roomEmptied())).containsExactly(false, false));
+        assertThat(await(rooms("c").leave("nowhere", "s1"))).satisfies(left -> assertThat(List.of(left.wasMember(), left.roomEmptied())).containsExactly(false, false));
+        assertThat(await(rooms("a").leave("room", "s1"))).satisfies(left -> assertThat(List.of(left.wasMember(), left.roomEmptied())).containsExactly(true, false));
+        assertThat(await(rooms("a").leave("room", "s1"))).satisfies(left -> assertThat(List.of(left.wasMember(), left.roomEmptied())).containsExactly(false, false));
+        assertThat(await(rooms("b").leave("room", "s2"))).satisfies(left -> assertThat(List.of(left.wasMember(), left.roomEmptied())).containsExactly(true, true));
         assertThat(await(rooms("a").members("room"))).isEmpty();
+    }
+
+    @Test
+    void shouldReturnTheRemovedMembershipAndTheMembersLeftBehind() {
+        Member first = new Member("s1", "a", "ann", "u1", 7);
+        await(rooms("a").join(new JoinRequest("room", first, null, BIG)));
+        joined("b", "room", "s2");
+        joined("c", "room", "s3");
+
+        LeaveResult left = await(rooms("b").leave("room", "s1"));
+
+        assertThat(left.removed()).isEqualTo(first);
+        assertThat(left.remaining()).extracting(Member::socketId).containsExactly("s2", "s3");
+        assertThat(await(rooms("a").leave("room", "s1")).remaining()).isEmpty();
+        assertThat(await(rooms("a").leave("room", "s2")).remaining()).extracting(Member::socketId).containsExactly("s3");
+        LeaveResult last = await(rooms("a").leave("room", "s3"));
+        assertThat(last.roomEmptied()).isTrue();
+        assertThat(last.remaining()).isEmpty();
+    }
+
+    @Test
+    void shouldKeepTheEpochOfAMembershipInSnapshots() {
+        await(rooms("a").join(new JoinRequest("room", new Member("s1", "a", "ann", null, 41), null, BIG)));
+
+        assertThat(joined("b", "room", "s2").existing()).containsExactly(new Member("s1", "a", "ann", null, 41));
+        assertThat(await(rooms("c").members("room"))).extracting(Member::epoch).containsExactly(41L, 0L);
+    }
+
+    @Test
+    void shouldReturnTheOtherMembersFromARestore() {
+        joined("a", "r", "s1");
+        joined("b", "r", "s2");
+
+        assertThat(await(rooms("c").restore("r", member("s3", "c"), null, null)))
+                .extracting(Member::socketId).containsExactly("s1", "s2");
+        assertThat(await(rooms("a").restore("r", member("s1", "a"), null, null)))
+                .extracting(Member::socketId).containsExactly("s2", "s3");
     }
 
     @Test

@@ -1,9 +1,7 @@
 package io.rtcio.node.cluster;
 
-import io.rtcio.cluster.Member;
 import io.rtcio.cluster.PresenceStore;
-import io.rtcio.cluster.RoomRegistry;
-import io.rtcio.node.relay.Relay;
+import io.rtcio.node.room.RoomService;
 import io.rtcio.node.session.LocalSocket;
 import io.rtcio.node.session.SocketRegistry;
 import java.time.Duration;
@@ -17,7 +15,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +29,8 @@ import org.slf4j.LoggerFactory;
  *       evicts its sockets from their rooms, telling the rooms as a disconnect would.</li>
  *   <li>After a re-publish, and every few beats, evicts sockets the shared state lists under this
  *       node that it no longer has (they left while the shared state was unreachable).</li>
+ *   <li>Settles departures owed since the shared state was unreachable, and sends membership
+ *       announcements the bus refused again.</li>
  * </ol>
  * Failures (Redis away) are logged and retried on the next beat; nothing here ever stops the node.
  * After start-up and after the shared state was unreachable, the node waits one lease before it
@@ -46,9 +45,8 @@ public final class ClusterMaintenance implements AutoCloseable {
     private final Duration heartbeat;
     private final Duration lease;
     private final PresenceStore presence;
-    private final RoomRegistry rooms;
+    private final RoomService rooms;
     private final SocketRegistry sockets;
-    private final Supplier<CompletionStage<Void>> resubscribe;
     private final SocketEviction eviction;
     private final ScheduledExecutorService scheduler;
     private final AtomicBoolean running = new AtomicBoolean();
@@ -59,16 +57,14 @@ public final class ClusterMaintenance implements AutoCloseable {
     private long reapNotBeforeNanos;
 
     public ClusterMaintenance(String nodeId, Duration heartbeat, Duration lease, PresenceStore presence,
-                              RoomRegistry rooms, SocketRegistry sockets, Relay relay,
-                              Supplier<CompletionStage<Void>> resubscribe) {
+                              RoomService rooms, SocketRegistry sockets) {
         this.nodeId = nodeId;
         this.heartbeat = heartbeat;
         this.lease = lease;
         this.presence = presence;
         this.rooms = rooms;
         this.sockets = sockets;
-        this.resubscribe = resubscribe;
-        this.eviction = new SocketEviction(rooms, presence, relay);
+        this.eviction = new SocketEviction(rooms, presence);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "cluster-maintenance");
             thread.setDaemon(true);
@@ -114,6 +110,7 @@ public final class ClusterMaintenance implements AutoCloseable {
             if (reconcile) {
                 evictStaleSockets().toCompletableFuture().get(lease.toMillis(), TimeUnit.MILLISECONDS);
             }
+            rooms.settleOwedDepartures().toCompletableFuture().get(lease.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
@@ -124,18 +121,16 @@ public final class ClusterMaintenance implements AutoCloseable {
         }
     }
 
-    /** Puts back every socket, membership, password and media state this node owns. */
+    /**
+     * Puts back every socket, membership, password and media state this node owns, and introduces
+     * its sockets to members they never met (see {@link RoomService#restore}).
+     */
     private CompletionStage<Void> republish() {
         List<CompletableFuture<Void>> steps = new ArrayList<>();
-        steps.add(resubscribe.get().toCompletableFuture());
+        steps.add(rooms.resubscribeAll().toCompletableFuture());
         for (LocalSocket socket : sockets.all()) {
             steps.add(presence.register(socket.id(), nodeId).toCompletableFuture());
-            for (String roomId : socket.rooms()) {
-                LocalSocket.Membership membership = socket.membership(roomId);
-                Member member = new Member(socket.id(), nodeId, membership.name(), socket.userId());
-                steps.add(rooms.restore(roomId, member, membership.password(), membership.mediaState())
-                        .toCompletableFuture());
-            }
+            steps.add(rooms.restore(socket).toCompletableFuture());
         }
         return CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new));
     }
@@ -167,7 +162,8 @@ public final class ClusterMaintenance implements AutoCloseable {
     private CompletionStage<Void> evictStaleSockets() {
         return presence.socketsOf(nodeId).thenCompose(listed -> {
             Set<String> stale = new HashSet<>(listed);
-            stale.removeIf(id -> sockets.byId(id) != null);
+            // A socket still leaving its rooms is not stale: its own departure announces it.
+            stale.removeIf(id -> sockets.byId(id) != null || sockets.isDeparting(id));
             if (!stale.isEmpty()) {
                 log.info("evicting {} sockets that left this node while the cluster state was unreachable", stale.size());
             }

@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +34,7 @@ public final class Relay {
     private final PresenceStore presence;
     private final SignalingMetrics metrics;
     private final ObjectMapper json = new ObjectMapper();
+    private final Map<String, Consumer<String>> internalEvents = new ConcurrentHashMap<>();
 
     public Relay(SocketRegistry sockets, ClusterBus bus, PresenceStore presence, SignalingMetrics metrics) {
         this.sockets = sockets;
@@ -39,6 +42,14 @@ public final class Relay {
         this.presence = presence;
         this.metrics = metrics;
         bus.onMessage(this::onClusterMessage);
+    }
+
+    /**
+     * Hands socket-addressed bus messages named {@code event} (a node-to-node event, never a client
+     * event) to {@code handler} with their payload, instead of delivering them to the socket.
+     */
+    public void onInternalEvent(String event, Consumer<String> handler) {
+        internalEvents.put(event, handler);
     }
 
     /**
@@ -105,7 +116,9 @@ public final class Relay {
     private void onClusterMessage(ClusterMessage message) {
         metrics.clusterReceived();
         try {
-            if (message instanceof ClusterMessage.ToSocket toSocket) {
+            if (message instanceof ClusterMessage.ToSocket toSocket && internalEvents.containsKey(toSocket.event())) {
+                internalEvents.get(toSocket.event()).accept(toSocket.payloadJson());
+            } else if (message instanceof ClusterMessage.ToSocket toSocket) {
                 LocalSocket target = sockets.byId(toSocket.targetSocket());
                 if (target == null) {
                     log.debug("dropping {} for {}: not on this node", toSocket.event(), toSocket.targetSocket());

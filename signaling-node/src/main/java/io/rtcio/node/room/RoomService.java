@@ -12,9 +12,9 @@ import io.rtcio.node.protocol.Events;
 import io.rtcio.node.protocol.Limits;
 import io.rtcio.node.protocol.Payloads;
 import io.rtcio.node.protocol.SignalingException;
-import io.rtcio.node.relay.Relay;
 import io.rtcio.node.session.LocalSocket;
 import io.rtcio.node.session.RoomSubscriptions;
+import io.rtcio.node.session.Roster;
 import io.rtcio.node.session.SocketRegistry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,6 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.Queue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The room half of the protocol: {@code join-room}, {@code check-room}, {@code leave-room}, and
@@ -29,21 +33,24 @@ import java.util.concurrent.CompletionStage;
  */
 public final class RoomService {
 
+    private static final Logger log = LoggerFactory.getLogger(RoomService.class);
+
     private final RoomRegistry registry;
     private final ClusterBus bus;
     private final RoomSubscriptions subscriptions;
     private final SocketRegistry sockets;
-    private final Relay relay;
+    private final MembershipAnnouncer announcer;
     private final RoomAccessPolicy accessPolicy;
     private final int maxPeers;
+    private final Queue<OwedDeparture> owedDepartures = new ConcurrentLinkedQueue<>();
 
-    public RoomService(RoomRegistry registry, ClusterBus bus, SocketRegistry sockets, Relay relay,
+    public RoomService(RoomRegistry registry, ClusterBus bus, SocketRegistry sockets, MembershipAnnouncer announcer,
                        RoomAccessPolicy accessPolicy, int maxPeers) {
         this.registry = registry;
         this.bus = bus;
         this.subscriptions = new RoomSubscriptions(bus);
         this.sockets = sockets;
-        this.relay = relay;
+        this.announcer = announcer;
         this.accessPolicy = accessPolicy;
         this.maxPeers = maxPeers;
     }
@@ -62,7 +69,8 @@ public final class RoomService {
             if (!accessPolicy.mayJoin(socket, roomId)) {
                 throw new SignalingException(ErrorCode.FORBIDDEN, "you may not join this room", roomId);
             }
-            Member member = new Member(socket.id(), bus.localNode(), name == null ? "" : name, socket.userId());
+            Member member = new Member(socket.id(), bus.localNode(), name == null ? "" : name, socket.userId(),
+                    sockets.nextEpoch());
             // Subscribe before joining, so no broadcast to the room can miss this node.
             return subscriptions.acquire(roomId)
                     .thenCompose(ok -> registry.join(new JoinRequest(roomId, member, password, maxPeers)))
@@ -77,33 +85,37 @@ public final class RoomService {
                 throw refusal(refused.reason(), roomId);
             });
         }
-        sockets.addToRoom(roomId, socket);
-        socket.membership(roomId).name(member.name());
         if (result instanceof JoinResult.Joined joined) {
-            for (Member existing : joined.existing()) {
-                socket.send(Events.USER_CONNECTED, userConnected(existing.socketId(), existing.name()));
+            return admit(socket, roomId, member, joined.existing(), joined.mediaStates());
+        }
+        // The shared state has this socket already (an earlier attempt whose answer was lost):
+        // adopt that membership and introduce it as if it had just joined; rosters drop repeats.
+        return registry.members(roomId).thenCompose(members -> {
+            Member stored = members.stream().filter(m -> m.socketId().equals(socket.id())).findFirst().orElse(member);
+            List<Member> others = members.stream().filter(m -> !m.socketId().equals(socket.id())).toList();
+            return admit(socket, roomId, stored, others, Map.of());
+        });
+    }
+
+    /**
+     * Makes {@code member} a local member with {@code existing} as its atomic snapshot: the
+     * newcomer is told of each (backfill, media states, {@code join-ok}), then each is told of the
+     * newcomer, on the node the snapshot names. A room broadcast instead could also reach a
+     * concurrent joiner that already has the newcomer in its own snapshot.
+     */
+    private CompletionStage<Void> admit(LocalSocket socket, String roomId, Member member, List<Member> existing,
+                                        Map<String, MediaState> mediaStates) {
+        sockets.addToRoom(roomId, socket);
+        LocalSocket.Membership membership = socket.beginMembership(roomId, member.epoch());
+        membership.name(member.name());
+        for (Member peer : existing) {
+            if (membership.roster().introduce(new Roster.Peer(peer.socketId(), peer.nodeId(), peer.epoch(), peer.name()))) {
+                socket.send(Events.USER_CONNECTED, MembershipAnnouncer.userConnected(peer.socketId(), peer.name()));
             }
-            joined.mediaStates().forEach((socketId, state) -> socket.send(Events.MEDIA_STATE,
-                    mediaState(socketId, roomId, state)));
         }
+        mediaStates.forEach((socketId, state) -> socket.send(Events.MEDIA_STATE, mediaState(socketId, roomId, state)));
         socket.send(Events.JOIN_OK, Map.of("roomId", roomId));
-        if (!(result instanceof JoinResult.Joined joined)) {
-            return CompletableFuture.completedFuture(null);
-        }
-        // Introduce the newcomer to exactly the members of its atomic snapshot, each on the node
-        // the snapshot names: a room broadcast could also reach a concurrent joiner that already
-        // has the newcomer in its own snapshot, and the pair would be introduced twice.
-        Map<String, Object> introduction = userConnected(member.socketId(), member.name());
-        Map<String, Object> initOffer = Map.of("source", socket.id());
-        List<CompletableFuture<Boolean>> sent = new ArrayList<>();
-        for (Member existing : joined.existing()) {
-            sent.add(relay.toSocketOn(existing.nodeId(), socket.id(), existing.socketId(), Events.USER_CONNECTED,
-                            introduction)
-                    .thenCompose(ok -> relay.toSocketOn(existing.nodeId(), socket.id(), existing.socketId(),
-                            Events.RTCIO_INIT_OFFER, initOffer))
-                    .toCompletableFuture());
-        }
-        return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
+        return announcer.announce(existing, Announcement.Kind.JOINED, roomId, member);
     }
 
     /**
@@ -160,53 +172,148 @@ public final class RoomService {
 
     /**
      * What a disconnecting socket owes its rooms: {@code #rtcio:peer-left} and
-     * {@code user-disconnected} to each, then leaving them.
+     * {@code user-disconnected} to each, once it has left them. Never fails: a departure the
+     * shared state cannot take now is owed and settled later ({@link #settleOwedDepartures}).
      */
     public CompletionStage<Void> leaveAll(LocalSocket socket) {
         CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
         for (String roomId : new ArrayList<>(socket.rooms())) {
-            // One room's failure (e.g. Redis away) must not keep the socket in its other rooms.
-            chain = chain.handle((ok, error) -> error)
-                    .thenCompose(previous -> leave(socket, roomId, true).handle((ok, error) -> {
-                        Throwable first = previous != null ? previous : error;
-                        if (first != null) {
-                            throw first instanceof RuntimeException e ? e : new IllegalStateException(first);
-                        }
-                        return null;
-                    }));
+            chain = chain.thenCompose(ok -> leave(socket, roomId, true));
         }
         return chain;
     }
 
     /**
-     * A disconnecting socket tells its rooms first and leaves after (as socket.io's
-     * "disconnecting"); a socket leaving one room leaves first, so a peer told of it never finds it
-     * still in the room.
+     * Leaves first, announces after, and only to the members the atomic leave left behind: a
+     * joiner whose snapshot was taken before the leave has the socket in it and is among those
+     * told; one whose snapshot was taken after never sees it. Only the leave that removed the
+     * membership announces it, so an eviction racing this departure cannot double it. When the
+     * shared state is unreachable, the local peers are told at once and the rest is owed.
      */
     private CompletionStage<Void> leave(LocalSocket socket, String roomId, boolean disconnecting) {
-        Map<String, Object> id = Map.of("id", socket.id());
-        if (disconnecting) {
-            return relay.toRoom(roomId, socket.id(), Events.RTCIO_PEER_LEFT, id)
-                    .thenCompose(ok -> relay.toRoom(roomId, socket.id(), Events.USER_DISCONNECTED, id))
-                    .thenCompose(ok -> forget(socket, roomId));
-        }
-        return forget(socket, roomId).handle((ok, error) -> error)
-                .thenCompose(error -> relay.toRoom(roomId, socket.id(), Events.USER_DISCONNECTED, id)
-                        .thenCompose(ok -> error == null
-                                ? CompletableFuture.<Void>completedFuture(null)
-                                : CompletableFuture.<Void>failedFuture(error)));
-    }
-
-    /** Leaves the shared room; local bookkeeping happens whatever the shared state says. */
-    private CompletionStage<Void> forget(LocalSocket socket, String roomId) {
+        LocalSocket.Membership membership = socket.membershipIfPresent(roomId);
+        Member self = new Member(socket.id(), bus.localNode(), membership == null ? "" : membership.name(),
+                socket.userId(), membership == null ? 0 : membership.epoch());
+        List<Roster.Peer> known = membership == null ? List.of() : membership.roster().peers();
+        Announcement.Kind kind = disconnecting ? Announcement.Kind.DISCONNECTED : Announcement.Kind.LEFT;
         return registry.leave(roomId, socket.id())
                 .handle((result, error) -> {
                     sockets.removeFromRoom(roomId, socket);
-                    return error;
+                    if (error != null) {
+                        log.debug("leave of room {} owed until the cluster state is reachable: {}", roomId, error.toString());
+                        owe(new OwedDeparture(roomId, self, kind, known));
+                        return CompletableFuture.<Void>completedFuture(null);
+                    }
+                    return result.wasMember()
+                            ? announcer.announce(result.remaining(), kind, roomId, result.removed())
+                            : CompletableFuture.<Void>completedFuture(null);
                 })
-                .thenCompose(error -> subscriptions.release(roomId).thenCompose(ok -> error == null
-                        ? CompletableFuture.<Void>completedFuture(null)
-                        : CompletableFuture.<Void>failedFuture(error)));
+                .thenCompose(announced -> announced)
+                .thenCompose(ok -> subscriptions.release(roomId).exceptionally(error -> null));
+    }
+
+    /**
+     * Removes a socket that no node serves any more (its node died, or it vanished while the shared
+     * state was unreachable) from every room it is still listed in, telling the members each leave
+     * left behind {@code #rtcio:peer-left} and {@code user-disconnected}, as a live disconnect
+     * would. A leave that finds the socket gone already (its own departure won) announces nothing.
+     */
+    public CompletionStage<Void> evict(String socketId) {
+        return registry.roomsOf(socketId).thenCompose(roomIds -> {
+            CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
+            for (String roomId : roomIds) {
+                chain = chain.thenCompose(ok -> registry.leave(roomId, socketId)).thenCompose(left -> left.wasMember()
+                        ? announcer.announce(left.remaining(), Announcement.Kind.DISCONNECTED, roomId, left.removed())
+                        : CompletableFuture.completedFuture(null));
+            }
+            return chain;
+        });
+    }
+
+    /**
+     * Puts the memberships of a local socket back into the shared state after it was lost, and
+     * introduces the socket and every member it was never told of (members who joined while the
+     * state was lost, or before this node put it back): the socket, as the member that was there
+     * first, makes the offer. Pairs that know each other are left alone by their rosters.
+     */
+    public CompletionStage<Void> restore(LocalSocket socket) {
+        List<CompletableFuture<Void>> steps = new ArrayList<>();
+        for (String roomId : socket.rooms()) {
+            LocalSocket.Membership membership = socket.membershipIfPresent(roomId);
+            if (membership == null) {
+                continue;
+            }
+            Member self = new Member(socket.id(), bus.localNode(), membership.name(), socket.userId(), membership.epoch());
+            steps.add(registry.restore(roomId, self, membership.password(), membership.mediaState())
+                    .thenCompose(others -> {
+                        for (Member other : others) {
+                            announcer.send(self.nodeId(), Announcement.of(Announcement.Kind.JOINED, roomId, self, other));
+                        }
+                        return announcer.announce(others, Announcement.Kind.MET, roomId, self);
+                    })
+                    .toCompletableFuture());
+        }
+        return CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new));
+    }
+
+    /** A departure the shared state could not take when it happened. */
+    private record OwedDeparture(String roomId, Member departed, Announcement.Kind kind, List<Roster.Peer> known) {
+    }
+
+    private void owe(OwedDeparture owed) {
+        for (Roster.Peer peer : owed.known()) {
+            if (peer.nodeId().equals(bus.localNode())) {
+                announcer.send(peer.nodeId(), Announcement.of(owed.kind(), owed.roomId(), peer, owed.departed()));
+            }
+        }
+        owedDepartures.add(owed);
+    }
+
+    /**
+     * Settles departures owed since the shared state was unreachable (cluster maintenance calls
+     * this every heartbeat once it is reachable): leaves the room in the shared state if it still
+     * lists the socket, then tells every peer the socket knew, every member the leave left behind
+     * and every member the room has now (the state may have been lost and put back by the other
+     * nodes meanwhile). Rosters drop whatever a peer was told already. Then sends the
+     * announcement outbox again.
+     */
+    public CompletionStage<Void> settleOwedDepartures() {
+        List<OwedDeparture> due = new ArrayList<>();
+        OwedDeparture next;
+        while ((next = owedDepartures.poll()) != null) {
+            due.add(next);
+        }
+        CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
+        for (OwedDeparture owed : due) {
+            chain = chain.thenCompose(ok -> settle(owed).handle((settled, error) -> {
+                if (error != null) {
+                    owedDepartures.add(owed);
+                }
+                return null;
+            }));
+        }
+        return chain.thenCompose(ok -> announcer.retryPending());
+    }
+
+    private CompletionStage<Void> settle(OwedDeparture owed) {
+        String roomId = owed.roomId();
+        return registry.leave(roomId, owed.departed().socketId())
+                .thenCompose(left -> registry.members(roomId).thenCompose(now -> {
+                    List<CompletableFuture<Void>> sent = new ArrayList<>();
+                    for (Roster.Peer peer : owed.known()) {
+                        sent.add(announcer.send(peer.nodeId(), Announcement.of(owed.kind(), roomId, peer, owed.departed()))
+                                .toCompletableFuture());
+                    }
+                    List<Member> others = new ArrayList<>(left.remaining());
+                    others.addAll(now);
+                    sent.add(announcer.announce(others, owed.kind(), roomId, owed.departed()).toCompletableFuture());
+                    return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
+                }));
+    }
+
+    /** Departures owed to the shared state, oldest first. */
+    public int owedDepartures() {
+        return owedDepartures.size();
     }
 
     private static SignalingException refusal(JoinResult.Reason reason, String roomId) {
@@ -216,13 +323,6 @@ public final class RoomService {
                     "this room needs a password", roomId);
             case WRONG_PASSWORD -> new SignalingException(ErrorCode.WRONG_PASSWORD, "wrong password", roomId);
         };
-    }
-
-    private static Map<String, Object> userConnected(String socketId, String name) {
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("id", socketId);
-        payload.put("name", name);
-        return payload;
     }
 
     /** The {@code media-state} payload a joiner gets for a cached state. */

@@ -82,7 +82,19 @@ public final class LocalSocket {
      * last media state.
      */
     public Membership membership(String roomId) {
-        return memberships.computeIfAbsent(roomId, room -> new Membership());
+        return memberships.computeIfAbsent(roomId, room -> new Membership(0));
+    }
+
+    /** Starts membership {@code epoch} of this socket in {@code roomId}, with an empty roster. */
+    public Membership beginMembership(String roomId, long epoch) {
+        Membership membership = new Membership(epoch);
+        memberships.put(roomId, membership);
+        return membership;
+    }
+
+    /** The membership in {@code roomId} if this socket is in that room (or joining it), else null. */
+    public Membership membershipIfPresent(String roomId) {
+        return memberships.get(roomId);
     }
 
     void forgetMembership(String roomId) {
@@ -91,9 +103,25 @@ public final class LocalSocket {
 
     /** See {@link #membership}. Fields are written by the socket's own tasks, read by maintenance. */
     public static final class Membership {
+        private final long epoch;
+        private final Roster roster = new Roster();
         private volatile String name = "";
         private volatile String password;
         private volatile MediaState mediaState;
+
+        Membership(long epoch) {
+            this.epoch = epoch;
+        }
+
+        /** Which membership of this socket in the room this is (see {@code Member#epoch}). */
+        public long epoch() {
+            return epoch;
+        }
+
+        /** The peers this socket has been told about in the room. */
+        public Roster roster() {
+            return roster;
+        }
 
         public String name() {
             return name;

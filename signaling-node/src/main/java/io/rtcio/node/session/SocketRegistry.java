@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The sockets of this node by Engine.IO session and by public id, and the local room index
@@ -19,6 +20,8 @@ public final class SocketRegistry {
     private final Map<UUID, LocalSocket> byEngineSession = new ConcurrentHashMap<>();
     private final Map<String, LocalSocket> byId = new ConcurrentHashMap<>();
     private final Map<String, Set<LocalSocket>> roomMembers = new ConcurrentHashMap<>();
+    private final Set<String> departing = ConcurrentHashMap.newKeySet();
+    private final AtomicLong epochs = new AtomicLong(System.currentTimeMillis() * 1000);
 
     /** A registry with its own public ids. */
     public SocketRegistry() {
@@ -68,15 +71,40 @@ public final class SocketRegistry {
         return byId.get(id);
     }
 
-    /** Forgets the socket of this session in {@code namespace}; returns it, or null when there was none. */
+    /**
+     * Forgets the socket of this session in {@code namespace}; returns it, or null when there was
+     * none. The socket counts as departing (see {@link #isDeparting}) until {@link #departed}.
+     */
     public LocalSocket remove(UUID session, String namespace) {
         LocalSocket socket = byEngineSession(session, namespace);
         if (socket != null && byEngineSession.remove(session, socket)) {
+            departing.add(socket.id());
             byId.remove(socket.id(), socket);
             sessionIds.release(session);
             return socket;
         }
         return null;
+    }
+
+    /** The socket's departure (leaving its rooms, unregistering) is done. */
+    public void departed(LocalSocket socket) {
+        departing.remove(socket.id());
+    }
+
+    /**
+     * Whether {@code socketId} disconnected from this node and is still leaving its rooms: cluster
+     * maintenance must not evict it meanwhile, its own departure announces it.
+     */
+    public boolean isDeparting(String socketId) {
+        return departing.contains(socketId);
+    }
+
+    /**
+     * A new membership epoch, unique on this node for its lifetime and, since it starts from the
+     * clock, across restarts of a node that keeps its id.
+     */
+    public long nextEpoch() {
+        return epochs.incrementAndGet();
     }
 
     /** Records a local membership; true when the socket is the room's first local member. */

@@ -125,7 +125,7 @@ public final class EventRouter {
             socket.submit(() -> withContext(socket, null, () -> {
                 log.info("socket disconnected");
                 return onDisconnect.apply(socket);
-            }));
+            })).whenComplete((ok, error) -> sockets.departed(socket));
         }
     }
 
