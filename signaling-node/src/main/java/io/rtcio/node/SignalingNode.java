@@ -79,7 +79,12 @@ public final class SignalingNode implements AutoCloseable {
         for (EventRouter router : server.rtcioRouters()) {
             router.lifecycle(
                     socket -> backend.presence().register(socket.id(), config.nodeId()),
-                    socket -> rooms.leaveAll(socket).thenCompose(ok -> backend.presence().unregister(socket.id())));
+                    socket -> rooms.leaveAll(socket).thenCompose(ok -> backend.presence().unregister(socket.id()))
+                            .exceptionally(error -> {
+                                // Redis away: its directory entry goes with the next stale-socket sweep.
+                                log.debug("socket {} left; its directory entry stays for now: {}", socket.id(), error.toString());
+                                return null;
+                            }));
             router.on(Events.RTCIO_MESSAGE, relayHandler);
             router.on(Events.JOIN_ROOM, rooms.joinHandler());
             router.on(Events.CHECK_ROOM, rooms.checkHandler());

@@ -159,6 +159,13 @@ abstract class BaseTestClient implements TestClient {
     }
 
     @Override
+    public List<Received> receivedSoFar() {
+        synchronized (history) {
+            return List.copyOf(history);
+        }
+    }
+
+    @Override
     public boolean isConnected() {
         return connected;
     }

@@ -46,6 +46,9 @@ public interface TestClient extends AutoCloseable {
     /** Every event of that name received so far, consumed or not, oldest first. Consumes nothing. */
     List<Received> receivedSoFar(String event);
 
+    /** Every event received so far, of any name, in arrival order. Consumes nothing. */
+    List<Received> receivedSoFar();
+
     /** Whether the client currently considers itself connected. */
     boolean isConnected();
 
