@@ -16,7 +16,10 @@ import java.util.function.Consumer;
  *       room. On one Redis server (or Sentinel) order also holds across the two kinds; on Redis
  *       Cluster the node and room channels live on different shards, so a room message may
  *       overtake an earlier node message. Callers that need an order between two messages send
- *       both to the node (the rtc.io relay and the join introductions do).</li>
+ *       both to the node (the rtc.io relay and the membership announcements do).</li>
+ *   <li>Delivery is at most once: a message published while the receiver's subscription is down
+ *       (Redis restarting) is lost. The node therefore makes its membership announcements
+ *       idempotent (each names the membership it is about) and repeats the ones that failed.</li>
  *   <li>A node never receives its own room messages (local delivery is the caller's job).</li>
  *   <li>A handler that throws is logged and counted; it never stops delivery of later messages.</li>
  *   <li>Publishing never blocks the caller; failures complete the stage exceptionally.</li>

@@ -34,6 +34,13 @@ public interface PresenceStore {
     CompletionStage<Set<String>> deadNodes();
 
     /**
+     * Nodes that hold a live lease now. Unlike {@link #deadNodes}, this survives the loss of the
+     * shared state: a node that died while the state was lost is not listed dead (the state never
+     * knew it died) but is missing here once the live nodes have heartbeated again.
+     */
+    CompletionStage<Set<String>> liveNodes();
+
+    /**
      * Atomically claims the clean-up of {@code deadNode}; true for exactly one caller. A claim
      * lapses after a lease length, so a dead node is reaped even if its first reaper died too.
      */

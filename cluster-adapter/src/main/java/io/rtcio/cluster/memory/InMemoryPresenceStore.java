@@ -81,6 +81,16 @@ final class InMemoryPresenceStore implements PresenceStore {
     }
 
     @Override
+    public synchronized CompletionStage<Set<String>> liveNodes() {
+        Instant now = clock.instant();
+        Set<String> live = leaseExpiry.entrySet().stream()
+                .filter(lease -> now.isBefore(lease.getValue()))
+                .map(Map.Entry::getKey)
+                .collect(Collectors.toUnmodifiableSet());
+        return CompletableFuture.completedFuture(live);
+    }
+
+    @Override
     public synchronized CompletionStage<Boolean> claimReap(String deadNode) {
         Objects.requireNonNull(deadNode, "deadNode");
         Instant expiry = leaseExpiry.get(deadNode);

@@ -95,16 +95,25 @@ final class RedisPresenceStore implements PresenceStore {
 
     @Override
     public CompletionStage<Set<String>> deadNodes() {
-        CompletionStage<Set<String>> dead = redis.smembers(keys.knownNodes()).thenCompose(nodes -> {
+        return withIntent(knownNodesWithLease(false), "listing of dead nodes");
+    }
+
+    @Override
+    public CompletionStage<Set<String>> liveNodes() {
+        return withIntent(knownNodesWithLease(true), "listing of live nodes");
+    }
+
+    /** Known nodes whose lease key exists ({@code leased}) or does not. */
+    private CompletionStage<Set<String>> knownNodesWithLease(boolean leased) {
+        return redis.smembers(keys.knownNodes()).thenCompose(nodes -> {
             Map<String, CompletableFuture<Long>> leases = nodes.stream().collect(Collectors.toMap(
                     node -> node, node -> redis.exists(keys.nodeLease(node)).toCompletableFuture()));
             return CompletableFuture.allOf(leases.values().toArray(CompletableFuture[]::new))
                     .thenApply(all -> leases.entrySet().stream()
-                            .filter(lease -> lease.getValue().join() == 0L)
+                            .filter(lease -> (lease.getValue().join() == 1L) == leased)
                             .map(Map.Entry::getKey)
                             .collect(Collectors.toUnmodifiableSet()));
         });
-        return withIntent(dead, "listing of dead nodes");
     }
 
     @Override

@@ -104,6 +104,18 @@ public abstract class PresenceStoreContract extends ClusterContractSupport {
     }
 
     @Test
+    void shouldListTheNodesWithALiveLease() {
+        await(presence("a").heartbeat("a", lease()));
+        await(presence("b").heartbeat("b", lease()));
+        assertThat(await(presence("c").liveNodes())).containsExactlyInAnyOrder("a", "b");
+        advanceTime(lease().dividedBy(2));
+        await(presence("b").heartbeat("b", lease()));
+        advanceTime(lease().dividedBy(2).plusMillis(100));
+
+        assertThat(await(presence("c").liveNodes())).containsExactly("b");
+    }
+
+    @Test
     void shouldNotReportNodesThatNeverHeartbeated() {
         await(presence("a").register("s1", "a"));
         advanceTime(lease().plusMillis(100));

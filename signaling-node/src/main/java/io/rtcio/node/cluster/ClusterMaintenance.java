@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
  *       evicts its sockets from their rooms, telling the rooms as a disconnect would.</li>
  *   <li>After a re-publish, and every few beats, evicts sockets the shared state lists under this
  *       node that it no longer has (they left while the shared state was unreachable).</li>
+ *   <li>Every few beats, tells local sockets of peers whose node has no lease any more (a node
+ *       that died while the shared state was lost is never reaped).</li>
  *   <li>Settles departures owed since the shared state was unreachable, and sends membership
  *       announcements the bus refused again.</li>
  * </ol>
@@ -109,6 +111,10 @@ public final class ClusterMaintenance implements AutoCloseable {
             }
             if (reconcile) {
                 evictStaleSockets().toCompletableFuture().get(lease.toMillis(), TimeUnit.MILLISECONDS);
+                if (System.nanoTime() - reapNotBeforeNanos >= 0) {
+                    presence.liveNodes().thenAccept(rooms::departPeersOfDeadNodes)
+                            .toCompletableFuture().get(lease.toMillis(), TimeUnit.MILLISECONDS);
+                }
             }
             rooms.settleOwedDepartures().toCompletableFuture().get(lease.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

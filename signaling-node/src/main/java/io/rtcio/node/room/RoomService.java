@@ -17,6 +17,8 @@ import io.rtcio.node.session.RoomSubscriptions;
 import io.rtcio.node.session.Roster;
 import io.rtcio.node.session.SocketRegistry;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +45,8 @@ public final class RoomService {
     private final RoomAccessPolicy accessPolicy;
     private final int maxPeers;
     private final Queue<OwedDeparture> owedDepartures = new ConcurrentLinkedQueue<>();
+    /** Peers found on a node without a lease by the last sweep; only cluster maintenance uses it. */
+    private Set<String> deadPeerSuspects = Set.of();
 
     public RoomService(RoomRegistry registry, ClusterBus bus, SocketRegistry sockets, MembershipAnnouncer announcer,
                        RoomAccessPolicy accessPolicy, int maxPeers) {
@@ -254,6 +258,38 @@ public final class RoomService {
                     .toCompletableFuture());
         }
         return CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * Tells local sockets that peers on nodes without a live lease are gone, when two sweeps in a
+     * row find them so. The reaper normally announces a dead node's sockets from the shared state;
+     * this covers a node that died while that state was lost (Redis restarted empty), which no
+     * survivor can know died. Rosters drop what the reaper announced already.
+     */
+    public void departPeersOfDeadNodes(Set<String> liveNodes) {
+        Set<String> suspects = new HashSet<>();
+        for (LocalSocket socket : sockets.all()) {
+            for (String roomId : socket.rooms()) {
+                LocalSocket.Membership membership = socket.membershipIfPresent(roomId);
+                if (membership == null) {
+                    continue;
+                }
+                Member target = new Member(socket.id(), bus.localNode(), membership.name(), socket.userId(),
+                        membership.epoch());
+                for (Roster.Peer peer : membership.roster().peers()) {
+                    if (peer.nodeId().equals(bus.localNode()) || liveNodes.contains(peer.nodeId())) {
+                        continue;
+                    }
+                    String suspect = socket.id() + ' ' + roomId + ' ' + peer.socketId() + '#' + peer.epoch();
+                    suspects.add(suspect);
+                    if (deadPeerSuspects.contains(suspect)) {
+                        Member gone = new Member(peer.socketId(), peer.nodeId(), peer.name(), null, peer.epoch());
+                        announcer.send(bus.localNode(), Announcement.of(Announcement.Kind.DISCONNECTED, roomId, target, gone));
+                    }
+                }
+            }
+        }
+        deadPeerSuspects = suspects;
     }
 
     /** A departure the shared state could not take when it happened. */
