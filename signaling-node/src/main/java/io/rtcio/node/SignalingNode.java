@@ -61,7 +61,7 @@ public final class SignalingNode implements AutoCloseable {
         this.metrics = new SignalingMetrics(config.nodeId());
         metrics.bindGauges(sockets::size, sockets::roomCount);
 
-        Relay relay = new Relay(sockets, backend.bus(), backend.presence(), metrics);
+        Relay relay = new Relay(sockets, backend.bus(), metrics);
         MembershipAnnouncer announcer = new MembershipAnnouncer(sockets, backend.bus());
         relay.onInternalEvent(MembershipAnnouncer.BUS_EVENT, announcer::onBusMessage);
         rooms = new RoomService(backend.rooms(), backend.bus(), sockets, announcer, extensions.roomAccessPolicy() != null
@@ -73,8 +73,10 @@ public final class SignalingNode implements AutoCloseable {
                 rooms, sockets);
         server = new SignalingServer(config, sockets, metrics, extensions.authenticator() != null
                 ? extensions.authenticator() : Authenticators.fromConfig(config.security()), extensions.taps());
-        RtcioMessageHandler relayHandler = new RtcioMessageHandler(relay, metrics,
-                RelayPolicy.forScope(config.security().relayScope(), sockets, backend.rooms()));
+        RelayPolicy relayPolicy = RelayPolicy.forScope(config.security().relayScope(), config.nodeId(), sockets,
+                backend.rooms(), backend.presence());
+        relay.guardDeliveries(relayPolicy::mayDeliver);
+        RtcioMessageHandler relayHandler = new RtcioMessageHandler(relay, metrics, relayPolicy);
         IceHandler ice = new IceHandler(config.turn(), clock);
         for (EventRouter router : server.rtcioRouters()) {
             router.lifecycle(

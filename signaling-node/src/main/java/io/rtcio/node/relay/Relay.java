@@ -5,15 +5,14 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rtcio.cluster.ClusterBus;
 import io.rtcio.cluster.ClusterMessage;
-import io.rtcio.cluster.PresenceStore;
 import io.rtcio.node.metrics.SignalingMetrics;
 import io.rtcio.node.session.LocalSocket;
 import io.rtcio.node.session.SocketRegistry;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,17 +30,24 @@ public final class Relay {
 
     private final SocketRegistry sockets;
     private final ClusterBus bus;
-    private final PresenceStore presence;
     private final SignalingMetrics metrics;
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, Consumer<String>> internalEvents = new ConcurrentHashMap<>();
+    private volatile BiPredicate<LocalSocket, String> deliveryGuard = (target, senderId) -> true;
 
-    public Relay(SocketRegistry sockets, ClusterBus bus, PresenceStore presence, SignalingMetrics metrics) {
+    public Relay(SocketRegistry sockets, ClusterBus bus, SignalingMetrics metrics) {
         this.sockets = sockets;
         this.bus = bus;
-        this.presence = presence;
         this.metrics = metrics;
         bus.onMessage(this::onClusterMessage);
+    }
+
+    /**
+     * Checks every socket-addressed event before it is handed to its local target, whichever node
+     * sent it: {@code guard} gets the target and the sender's id. A refused event is dropped.
+     */
+    public void guardDeliveries(BiPredicate<LocalSocket, String> guard) {
+        this.deliveryGuard = guard;
     }
 
     /**
@@ -53,35 +59,20 @@ public final class Relay {
     }
 
     /**
-     * Sends {@code event} to the socket {@code targetId}. Completes with true when it was
-     * delivered locally or handed to the owning node, false when the target is unknown.
-     */
-    public CompletionStage<Boolean> toSocket(String senderId, String targetId, String event, Map<String, Object> payload) {
-        LocalSocket local = sockets.byId(targetId);
-        if (local != null) {
-            local.send(event, payload);
-            return CompletableFuture.completedFuture(true);
-        }
-        return presence.locate(targetId).exceptionally(error -> {
-            metrics.publishFailed();
-            log.warn("cannot locate {}: {}", targetId, error.toString());
-            return Optional.empty();
-        }).thenCompose(node -> node.isEmpty() ? CompletableFuture.completedFuture(false)
-                : toSocketOn(node.get(), senderId, targetId, event, payload));
-    }
-
-    /**
-     * Sends {@code event} to the socket {@code targetId} known to live on {@code nodeId} (e.g. from
-     * a room snapshot), without looking it up. Completes with false when it is not there.
+     * Sends {@code event} to the socket {@code targetId} known to live on {@code nodeId} (the node
+     * the sender's roster names), without looking it up: one bus message when it is remote.
+     * Completes with true when it was delivered locally or handed to the owning node, false when
+     * it is not there or the delivery guard refused it.
      */
     public CompletionStage<Boolean> toSocketOn(String nodeId, String senderId, String targetId, String event,
                                                Map<String, Object> payload) {
         if (nodeId.equals(bus.localNode())) {
             LocalSocket local = sockets.byId(targetId);
-            if (local != null) {
+            boolean deliver = local != null && deliveryGuard.test(local, senderId);
+            if (deliver) {
                 local.send(event, payload);
             }
-            return CompletableFuture.completedFuture(local != null);
+            return CompletableFuture.completedFuture(deliver);
         }
         ClusterMessage message = new ClusterMessage.ToSocket(bus.localNode(), senderId, targetId, event, encode(payload));
         return bus.sendToNode(nodeId, message).handle((ok, error) -> {
@@ -122,6 +113,11 @@ public final class Relay {
                 LocalSocket target = sockets.byId(toSocket.targetSocket());
                 if (target == null) {
                     log.debug("dropping {} for {}: not on this node", toSocket.event(), toSocket.targetSocket());
+                    return;
+                }
+                if (!deliveryGuard.test(target, toSocket.senderSocket())) {
+                    metrics.relay(SignalingMetrics.RelayResult.DROPPED);
+                    log.debug("dropping {} for {}: the relay policy refuses it here", toSocket.event(), toSocket.targetSocket());
                     return;
                 }
                 target.send(toSocket.event(), decode(toSocket.payloadJson()));

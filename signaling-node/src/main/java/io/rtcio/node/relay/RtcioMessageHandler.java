@@ -14,7 +14,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * {@code #rtcio:message {source, target, data}}: forwarded to {@code target} unchanged except
  * {@code source}, which the server sets to the sender (a client cannot spoof it). An unknown
- * target, or one the {@link RelayPolicy} refuses, is dropped silently and counted.
+ * target, or one the {@link RelayPolicy} refuses, is dropped silently and counted. A relay to
+ * another node is one bus message: the policy knows the target's node.
  */
 public final class RtcioMessageHandler implements EventHandler {
 
@@ -34,9 +35,9 @@ public final class RtcioMessageHandler implements EventHandler {
         String target = Payloads.requiredString(body, "target", Limits.MAX_SOCKET_ID_LENGTH, null);
         Map<String, Object> envelope = new LinkedHashMap<>(body);
         envelope.put("source", socket.id());
-        return policy.mayRelay(socket, target)
-                .thenCompose(allowed -> allowed
-                        ? relay.toSocket(socket.id(), target, Events.RTCIO_MESSAGE, envelope)
+        return policy.route(socket, target)
+                .thenCompose(node -> node.isPresent()
+                        ? relay.toSocketOn(node.get(), socket.id(), target, Events.RTCIO_MESSAGE, envelope)
                         : CompletableFuture.completedFuture(false))
                 .thenAccept(delivered -> metrics.relay(delivered
                         ? SignalingMetrics.RelayResult.DELIVERED : SignalingMetrics.RelayResult.DROPPED));

@@ -119,8 +119,18 @@ public final class MembershipAnnouncer {
         if (target == null) {
             return;
         }
+        boolean introduction = announcement.kind().introduces();
+        if (introduction) {
+            target.introductionIncoming(announcement.peerId());
+        }
         target.submit(() -> {
-            apply(target, announcement);
+            try {
+                apply(target, announcement);
+            } finally {
+                if (introduction) {
+                    target.introductionApplied(announcement.peerId());
+                }
+            }
             return CompletableFuture.completedFuture(null);
         });
     }

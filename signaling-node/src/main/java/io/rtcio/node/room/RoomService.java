@@ -250,10 +250,13 @@ public final class RoomService {
             Member self = new Member(socket.id(), bus.localNode(), membership.name(), socket.userId(), membership.epoch());
             steps.add(registry.restore(roomId, self, membership.password(), membership.mediaState())
                     .thenCompose(others -> {
+                        // The others' introductions are published first, so the offers the local
+                        // client makes in answer to its own introductions follow them on the bus.
+                        CompletionStage<Void> met = announcer.announce(others, Announcement.Kind.MET, roomId, self);
                         for (Member other : others) {
                             announcer.send(self.nodeId(), Announcement.of(Announcement.Kind.JOINED, roomId, self, other));
                         }
-                        return announcer.announce(others, Announcement.Kind.MET, roomId, self);
+                        return met;
                     })
                     .toCompletableFuture());
         }

@@ -32,6 +32,7 @@ public final class LocalSocket {
     private final String namespace;
     private final Set<String> rooms = ConcurrentHashMap.newKeySet();
     private final Map<String, Membership> memberships = new ConcurrentHashMap<>();
+    private final Map<String, Integer> incomingIntroductions = new ConcurrentHashMap<>();
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
 
     LocalSocket(String id, SocketIOClient client, Identity identity) {
@@ -95,6 +96,38 @@ public final class LocalSocket {
     /** The membership in {@code roomId} if this socket is in that room (or joining it), else null. */
     public Membership membershipIfPresent(String roomId) {
         return memberships.get(roomId);
+    }
+
+    /**
+     * The peer {@code socketId} as this socket's client was told of it in any of its rooms, or
+     * null: what the node knows of who shares a room with this socket, without asking the cluster.
+     */
+    public Roster.Peer knownPeer(String socketId) {
+        for (Membership membership : memberships.values()) {
+            Roster.Peer peer = membership.roster.find(socketId);
+            if (peer != null) {
+                return peer;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether this socket shares a room with {@code socketId} as far as this node knows: its client
+     * was told of it, or an introduction of it is on its way to the client.
+     */
+    public boolean knows(String socketId) {
+        return incomingIntroductions.containsKey(socketId) || knownPeer(socketId) != null;
+    }
+
+    /** An introduction of {@code socketId} was received and waits for this socket's earlier tasks. */
+    public void introductionIncoming(String socketId) {
+        incomingIntroductions.merge(socketId, 1, Integer::sum);
+    }
+
+    /** That introduction was applied (or dropped). */
+    public void introductionApplied(String socketId) {
+        incomingIntroductions.computeIfPresent(socketId, (id, count) -> count > 1 ? count - 1 : null);
     }
 
     void forgetMembership(String roomId) {

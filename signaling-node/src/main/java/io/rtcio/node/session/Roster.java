@@ -65,6 +65,11 @@ public final class Roster {
         return known;
     }
 
+    /** The peer {@code socketId} if the client currently knows it, else null. */
+    public synchronized Peer find(String socketId) {
+        return peers.get(socketId);
+    }
+
     /** The peers the client currently knows, in the order it learnt of them. */
     public synchronized List<Peer> peers() {
         return new ArrayList<>(peers.values());

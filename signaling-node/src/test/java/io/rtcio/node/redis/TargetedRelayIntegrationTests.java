@@ -55,6 +55,49 @@ class TargetedRelayIntegrationTests {
         }
     }
 
+    @Test
+    void shouldCostOneRedisCommandPerCrossNodeRelay() {
+        RedisServer redis = REDIS.deployment();
+        int relays = 100;
+        try (ProcessCluster nodes = ProcessCluster.start(2, Map.of("REDIS_URL", redis.url(), "REDIS_KEY_PREFIX", "cost",
+                "RATE_LIMIT_EVENTS_PER_SEC", "0"));
+             TestClientFactory clients = TestClientFactory.java()) {
+            TestClient a = clients.connect(nodes.url(0), ClientOptions.of(ClientTransport.WEBSOCKET));
+            TestClient b = clients.connect(nodes.url(1), ClientOptions.of(ClientTransport.WEBSOCKET));
+            a.emit("join-room", Map.of("roomId", "pair", "name", "a"));
+            a.await("join-ok");
+            b.emit("join-room", Map.of("roomId", "pair", "name", "b"));
+            b.await("join-ok");
+            a.await("#rtcio:init-offer");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                    .pollInterval(java.time.Duration.ofMillis(250))
+                    .until(new PublishesSettled(redis)::settled);
+            Map<String, Long> before = costs(redis);
+
+            for (int i = 0; i < relays; i++) {
+                a.emit("#rtcio:message", Map.of("target", b.socketId(), "data", Map.of("seq", i)));
+            }
+            for (int i = 0; i < relays; i++) {
+                assertThat(b.await("#rtcio:message").payload()).containsEntry("data", Map.of("seq", i));
+            }
+
+            Map<String, Long> after = costs(redis);
+            Map<String, Long> perRelays = new java.util.TreeMap<>();
+            after.forEach((command, calls) -> perRelays.put(command, calls - before.get(command)));
+            System.out.printf("Redis commands for %d cross-node relays: %s%n", relays, perRelays);
+            // The owner and the shared room come from what the sender's node holds: no lookup.
+            assertThat(perRelays.get("publish")).isEqualTo(relays);
+            assertThat(perRelays.get("get")).isZero();
+            // Cluster maintenance reads a few sets every heartbeat; a lookup per relay would be 100.
+            assertThat(perRelays.get("smembers")).isLessThan(10);
+        }
+    }
+
+    private static Map<String, Long> costs(RedisServer redis) {
+        return Map.of("publish", RedisStats.calls(redis, "publish"), "get", RedisStats.calls(redis, "get"),
+                "smembers", RedisStats.calls(redis, "smembers"));
+    }
+
     /** True once two readings of the publish counter in a row are equal. */
     private static final class PublishesSettled {
         private final RedisServer redis;
