@@ -106,9 +106,11 @@ final class SecurityConfigLoader {
     private RateLimitConfig rateLimit() {
         int perSecond = env.integer("RATE_LIMIT_EVENTS_PER_SEC", RateLimitConfig.DEFAULT_EVENTS_PER_SECOND, 0, 100_000);
         int burst = env.integer("RATE_LIMIT_BURST", Math.max(RateLimitConfig.DEFAULT_BURST, perSecond), 1, 100_000);
+        int maxDelay = env.integer("RATE_LIMIT_MAX_DELAY_MS",
+                (int) RateLimitConfig.DEFAULT_MAX_DELAY.toMillis(), 0, 60_000);
         int disconnectAfter = env.integer("RATE_LIMIT_DISCONNECT_AFTER_MS",
                 (int) RateLimitConfig.DEFAULT_DISCONNECT_AFTER.toMillis(), 0, 3_600_000);
-        return new RateLimitConfig(perSecond, burst, Duration.ofMillis(disconnectAfter));
+        return new RateLimitConfig(perSecond, burst, Duration.ofMillis(maxDelay), Duration.ofMillis(disconnectAfter));
     }
 
     private RelayScope relayScope() {

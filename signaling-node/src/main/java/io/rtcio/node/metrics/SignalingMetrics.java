@@ -32,6 +32,7 @@ public final class SignalingMetrics {
     private final Counter clusterReceived;
     private final Counter connectionsRefused;
     private final Counter rateLimitDisconnects;
+    private final Counter rateLimitDelayed;
 
     public SignalingMetrics(String nodeId) {
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -55,6 +56,8 @@ public final class SignalingMetrics {
                 .description("Namespace connects refused by authentication").register(registry);
         rateLimitDisconnects = Counter.builder("signaling.ratelimit.disconnects")
                 .description("Sockets disconnected for flooding past their event rate limit").register(registry);
+        rateLimitDelayed = Counter.builder("signaling.ratelimit.delayed")
+                .description("Events held by the rate limit and handled late, in order").register(registry);
     }
 
     public MeterRegistry registry() {
@@ -93,6 +96,14 @@ public final class SignalingMetrics {
     }
 
     /** How many sockets were disconnected for flooding so far. */
+    public void rateLimitDelayed() {
+        rateLimitDelayed.increment();
+    }
+
+    public double rateLimitDelayedCount() {
+        return rateLimitDelayed.count();
+    }
+
     public double rateLimitDisconnects() {
         return rateLimitDisconnects.count();
     }

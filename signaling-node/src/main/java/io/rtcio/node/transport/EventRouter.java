@@ -11,6 +11,7 @@ import io.rtcio.node.protocol.ErrorCode;
 import io.rtcio.node.protocol.EventHandler;
 import io.rtcio.node.protocol.Events;
 import io.rtcio.node.protocol.SignalingException;
+import io.rtcio.node.ratelimit.RateLimiter;
 import io.rtcio.node.session.LocalSocket;
 import io.rtcio.node.session.SocketRegistry;
 import java.util.LinkedHashMap;
@@ -21,6 +22,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -31,8 +35,10 @@ import org.slf4j.MDC;
  * Binds a namespace to its handlers: admits sockets when their namespace CONNECT passes the
  * {@link ConnectGate} (not when the transport binds, which netty-socketio reports before any
  * auth), dispatches events of admitted sockets to their handlers in per-socket order (events of
- * sessions not admitted here are dropped), turns refusals into {@code error} / {@code join-error},
- * and runs the disconnect hook.
+ * sessions not admitted here are dropped), shapes them to the socket's {@link RateLimiter} (an
+ * event over the rate is handled late, after the ones sent before it; one beyond the backlog is
+ * refused with {@code rate-limited}), turns refusals into {@code error} / {@code join-error}, and
+ * runs the disconnect hook.
  */
 public final class EventRouter {
 
@@ -46,18 +52,23 @@ public final class EventRouter {
     private final SignalingMetrics metrics;
     private final String nodeId;
     private final ConnectGate gate;
+    private final RateLimiter limiter;
+    private final ScheduledExecutorService timers;
     private final Set<String> events = ConcurrentHashMap.newKeySet();
     private volatile Function<LocalSocket, CompletionStage<?>> onAdmit = NOTHING;
     private volatile Function<LocalSocket, CompletionStage<?>> onDisconnect = NOTHING;
 
+    /** @param timers runs the events the rate limit holds, when their slot comes */
     EventRouter(SocketIONamespace namespace, SocketRegistry sockets, SignalingMetrics metrics, String nodeId,
-                ConnectGate gate) {
+                ConnectGate gate, RateLimiter limiter, ScheduledExecutorService timers) {
         this.name = namespace.getName().isEmpty() ? "/" : namespace.getName();
         this.namespace = namespace;
         this.sockets = sockets;
         this.metrics = metrics;
         this.nodeId = nodeId;
         this.gate = gate;
+        this.limiter = limiter;
+        this.timers = timers;
         namespace.addAuthTokenListener(this::admit);
         namespace.addDisconnectListener(this::disconnected);
     }
@@ -136,6 +147,11 @@ public final class EventRouter {
             return;
         }
         metrics.eventIn(event);
+        RateLimiter.Decision decision = limiter.schedule(client.getSessionId());
+        if (!decision.handled()) {
+            limited(socket, event, decision.verdict());
+            return;
+        }
         EventHandler.Ack ack = new EventHandler.Ack() {
             @Override
             public boolean requested() {
@@ -148,7 +164,7 @@ public final class EventRouter {
             }
         };
         String roomId = data instanceof Map<?, ?> map && map.get("roomId") instanceof String room ? room : null;
-        socket.submit(() -> withContext(socket, roomId, () -> {
+        Supplier<CompletionStage<?>> run = () -> withContext(socket, roomId, () -> {
             CompletionStage<?> stage;
             try {
                 stage = handler.handle(socket, data, ack);
@@ -164,7 +180,49 @@ public final class EventRouter {
                 }
                 return null;
             });
-        }));
+        });
+        if (decision.verdict() == RateLimiter.Verdict.PASS) {
+            socket.submit(run);
+            return;
+        }
+        metrics.rateLimitDelayed();
+        long due = System.nanoTime() + decision.delayNanos();
+        // In the socket's queue now, so what it sends next waits behind this; run when the slot comes.
+        socket.submit(() -> at(due).thenCompose(ready -> run.get()));
+    }
+
+    private CompletionStage<Void> at(long due) {
+        long wait = due - System.nanoTime();
+        if (wait <= 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> slot = new CompletableFuture<>();
+        try {
+            timers.schedule(() -> slot.complete(null), wait, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException stopping) {
+            slot.complete(null);
+        }
+        return slot;
+    }
+
+    private void limited(LocalSocket socket, String event, RateLimiter.Verdict verdict) {
+        switch (verdict) {
+            case DISCONNECT -> {
+                log.warn("disconnecting socket {}: still over its event rate limit after the grace period", socket.id());
+                metrics.rateLimitDisconnect();
+                limiter.forget(socket.engineSession());
+                socket.kick();
+            }
+            case REFUSE_AND_TELL -> {
+                metrics.error(ErrorCode.RATE_LIMITED);
+                Map<String, Object> error = new LinkedHashMap<>();
+                error.put("code", ErrorCode.RATE_LIMITED.wire());
+                error.put("message", "too many events; slow down");
+                error.put("event", event);
+                socket.send(Events.ERROR, error);
+            }
+            default -> metrics.error(ErrorCode.RATE_LIMITED);
+        }
     }
 
     private void onFailure(LocalSocket socket, String event, Throwable error) {

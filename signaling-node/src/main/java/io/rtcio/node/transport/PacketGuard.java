@@ -32,9 +32,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The edge: every batch of Engine.IO packets passes here before netty-socketio decodes it.
  * <ul>
- *   <li>Event and CONNECT packets count against the session's {@link RateLimiter}; over the limit
- *       they are dropped (events answered with {@code rate-limited}, at most twice a second), and a
- *       session that keeps flooding is disconnected. Pings, pongs and acks are not counted.</li>
+ *   <li>Namespace CONNECT packets and events refused here count against the session's
+ *       {@link RateLimiter} at once (a CONNECT over the burst is dropped; a session that keeps
+ *       flooding is disconnected). Events that pass are counted, and shaped, by the
+ *       {@link EventRouter} that handles them. Pings, pongs and acks are not counted.</li>
  *   <li>A namespace CONNECT without an auth object gets an empty one, so the auth hook runs for
  *       every client (netty-socketio skips it otherwise).</li>
  *   <li>An EVENT larger than the event limit, with malformed JSON, with a name that is not an
@@ -130,11 +131,17 @@ final class PacketGuard extends ChannelInboundHandlerAdapter {
             return null;
         }
         byte socketType = packet[1];
-        boolean counted = socketType == '0' || socketType == '2' || socketType == '5' || socketType == '6';
-        if (counted) {
-            RateLimiter.Verdict verdict = limiter.admit(client.getSessionId());
+        // A CONNECT cannot wait and events refused here are counted at once; events that pass
+        // are counted where they are handled (EventRouter), which may hold them.
+        if (socketType == '0') {
+            RateLimiter.Verdict verdict = limiter.admitNow(client.getSessionId()).verdict();
+            if (verdict == RateLimiter.Verdict.DISCONNECT) {
+                disconnectFlooder(client);
+                return null;
+            }
             if (verdict != RateLimiter.Verdict.PASS) {
-                return limited(packet, client, verdict, socketType != '0');
+                log.debug("dropping a namespace CONNECT over the rate limit");
+                return null;
             }
         }
         return switch (socketType) {
@@ -146,31 +153,11 @@ final class PacketGuard extends ChannelInboundHandlerAdapter {
         };
     }
 
-    private byte[] limited(byte[] packet, ClientHead client, RateLimiter.Verdict verdict, boolean event) {
-        String name = event ? PacketPeek.peekName(packet) : null;
-        if (event) {
-            metrics.error(ErrorCode.RATE_LIMITED);
-            tap(packet, client, name, null, ErrorCode.RATE_LIMITED);
-        }
-        switch (verdict) {
-            case DROP_AND_TELL -> {
-                if (event) {
-                    EventRouter router = routers.apply(PacketPeek.namespaceOf(packet));
-                    sendError(client, packet, ErrorCode.RATE_LIMITED, "too many events; slow down",
-                            router != null && name != null && router.knows(name) ? name : null);
-                }
-            }
-            case DISCONNECT -> {
-                log.warn("disconnecting a session still over its event rate limit after the grace period");
-                metrics.rateLimitDisconnect();
-                limiter.forget(client.getSessionId());
-                TransportChannels.forceClose(client);
-            }
-            default -> {
-                // dropped silently: the sender was told recently
-            }
-        }
-        return null;
+    private void disconnectFlooder(ClientHead client) {
+        log.warn("disconnecting a session still over its event rate limit after the grace period");
+        metrics.rateLimitDisconnect();
+        limiter.forget(client.getSessionId());
+        TransportChannels.forceClose(client);
     }
 
     /** {@code 40} / {@code 40/ns,} → with {@code {}} appended, so the auth hook always runs. */
@@ -225,6 +212,10 @@ final class PacketGuard extends ChannelInboundHandlerAdapter {
 
     /** Drops an event packet and tells the sender; {@code tapped} is the name shown to taps, {@code event} the one in the error. */
     private byte[] refuse(ClientHead client, byte[] packet, ErrorCode code, String reason, String tapped, String event) {
+        if (limiter.admitNow(client.getSessionId()).verdict() == RateLimiter.Verdict.DISCONNECT) {
+            disconnectFlooder(client);
+            return null;
+        }
         metrics.error(code);
         log.debug("refusing a packet of {} bytes: {}", packet.length, reason);
         tap(packet, client, tapped, null, code);

@@ -69,19 +69,19 @@ public final class SignalingServer implements AutoCloseable {
             return thread;
         });
         ConnectGate gate = new ConnectGate(authenticator, sockets.sessionIds(), scheduler, metrics);
+        RateLimiter limiter = new RateLimiter(config.security().rateLimit(), System::nanoTime);
         EventRouter main = new EventRouter(server.getNamespace(Namespace.DEFAULT_NAME), sockets, metrics,
-                config.nodeId(), gate);
+                config.nodeId(), gate, limiter, scheduler);
         routers.put(main.namespace(), main);
         rtcioRouters.add(main);
         for (NamespaceConfig extra : config.namespaces()) {
             SocketRegistry registry = extra.rtcio() ? sockets : new SocketRegistry(sockets.sessionIds());
-            EventRouter router = new EventRouter(server.addNamespace(extra.name()), registry, metrics, config.nodeId(), gate);
+            EventRouter router = new EventRouter(server.addNamespace(extra.name()), registry, metrics, config.nodeId(), gate, limiter, scheduler);
             routers.put(router.namespace(), router);
             if (extra.rtcio()) {
                 rtcioRouters.add(router);
             }
         }
-        RateLimiter limiter = new RateLimiter(config.security().rateLimit(), System::nanoTime);
         PacketGuard guard = new PacketGuard(config.maxEventBytes(), routers::get, limiter, new EdgeTaps(taps), metrics);
         server.setPipelineFactory(new GuardedChannelInitializer(new CorsHandler(origins), guard, limiter));
         server.addPingListener(new UpgradeNoopFix(scheduler));

@@ -59,7 +59,7 @@ class SecurityConfigUnitTests {
         assertThat(security.jwt()).isNull();
         assertThat(security.authRequired()).isFalse();
         assertThat(security.roomAllowList()).isNull();
-        assertThat(security.rateLimit()).isEqualTo(new RateLimitConfig(50, 50, Duration.ofSeconds(3)));
+        assertThat(security.rateLimit()).isEqualTo(new RateLimitConfig(50, 150, Duration.ofSeconds(2), Duration.ofSeconds(3)));
         assertThat(security.relayScope()).isEqualTo(RelayScope.SHARED_ROOM);
         assertThat(config.namespaces()).isEmpty();
     }
@@ -117,9 +117,9 @@ class SecurityConfigUnitTests {
     @Test
     void limitsPolicyAndNamespacesAreRead() {
         NodeConfig config = ConfigLoader.from(env("RATE_LIMIT_EVENTS_PER_SEC", "10", "RATE_LIMIT_BURST", "20",
-                "RATE_LIMIT_DISCONNECT_AFTER_MS", "0", "RELAY_POLICY", "any", "NAMESPACES", "/calls:rtcio, /admin:plain,/x"));
+                "RATE_LIMIT_MAX_DELAY_MS", "500", "RATE_LIMIT_DISCONNECT_AFTER_MS", "0", "RELAY_POLICY", "any", "NAMESPACES", "/calls:rtcio, /admin:plain,/x"));
 
-        assertThat(config.security().rateLimit()).isEqualTo(new RateLimitConfig(10, 20, Duration.ZERO));
+        assertThat(config.security().rateLimit()).isEqualTo(new RateLimitConfig(10, 20, Duration.ofMillis(500), Duration.ZERO));
         assertThat(config.security().relayScope()).isEqualTo(RelayScope.ANY);
         assertThat(config.namespaces()).containsExactly(new NamespaceConfig("/calls", true),
                 new NamespaceConfig("/admin", false), new NamespaceConfig("/x", true));
@@ -146,6 +146,7 @@ class SecurityConfigUnitTests {
                 Arguments.of("ROOM_ALLOW_LIST_FILE", env("ROOM_ALLOW_LIST_FILE", dir.resolve("none.txt").toString())),
                 Arguments.of("RATE_LIMIT_EVENTS_PER_SEC", env("RATE_LIMIT_EVENTS_PER_SEC", "-1")),
                 Arguments.of("RATE_LIMIT_BURST", env("RATE_LIMIT_BURST", "0")),
+                Arguments.of("RATE_LIMIT_MAX_DELAY_MS", env("RATE_LIMIT_MAX_DELAY_MS", "-5")),
                 Arguments.of("RATE_LIMIT_DISCONNECT_AFTER_MS", env("RATE_LIMIT_DISCONNECT_AFTER_MS", "soon")),
                 Arguments.of("RELAY_POLICY", env("RELAY_POLICY", "nobody")),
                 Arguments.of("NAMESPACES", env("NAMESPACES", "calls")),
