@@ -6,6 +6,9 @@ import io.rtcio.node.chat.ChatHandler;
 import io.rtcio.node.config.ConfigException;
 import io.rtcio.node.config.ConfigLoader;
 import io.rtcio.node.config.NodeConfig;
+import io.netty.channel.Channel;
+import io.rtcio.node.health.EventLoopWatchdog;
+import io.rtcio.node.health.ManagementRoutes;
 import io.rtcio.node.health.ManagementServer;
 import io.rtcio.node.ice.IceHandler;
 import io.rtcio.node.media.MediaHandlers;
@@ -23,6 +26,7 @@ import io.rtcio.node.session.LocalSocket;
 import io.rtcio.node.session.SocketRegistry;
 import io.rtcio.node.transport.EventRouter;
 import io.rtcio.node.transport.SignalingServer;
+import io.rtcio.node.transport.TransportChannels;
 import io.rtcio.node.cluster.ClusterMaintenance;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -51,6 +55,7 @@ public final class SignalingNode implements AutoCloseable {
     private final SignalingServer server;
     private final ManagementServer management;
     private final ClusterMaintenance maintenance;
+    private final EventLoopWatchdog watchdog = new EventLoopWatchdog();
     private final RoomService rooms;
     private final AtomicBoolean ready = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -80,7 +85,10 @@ public final class SignalingNode implements AutoCloseable {
         IceHandler ice = new IceHandler(config.turn(), clock);
         for (EventRouter router : server.rtcioRouters()) {
             router.lifecycle(
-                    socket -> backend.presence().register(socket.id(), config.nodeId()),
+                    socket -> {
+                        watchTransportOf(socket);
+                        return backend.presence().register(socket.id(), config.nodeId());
+                    },
                     socket -> rooms.leaveAll(socket).thenCompose(ok -> backend.presence().unregister(socket.id()))
                             .exceptionally(error -> {
                                 // Redis away: its directory entry goes with the next stale-socket sweep.
@@ -98,7 +106,39 @@ public final class SignalingNode implements AutoCloseable {
         }
         extensions.events().forEach(server::on);
 
-        management = new ManagementServer(config.host(), config.managementPort(), this::isReady, metrics::scrape);
+        management = new ManagementServer(config.host(), config.managementPort(),
+                new ManagementRoutes(this::liveness, this::readiness, metrics::scrape));
+    }
+
+    /**
+     * Watches the transport event loops a socket's connection runs on (its worker group and the
+     * acceptor's), once per group: netty-socketio does not hand its groups out, a channel does.
+     */
+    private void watchTransportOf(LocalSocket socket) {
+        Channel channel = TransportChannels.channelOf(socket.engineSession());
+        if (channel == null) {
+            return;
+        }
+        if (channel.eventLoop().parent() != null) {
+            watchdog.watch(channel.eventLoop().parent());
+        }
+        if (channel.parent() != null && channel.parent().eventLoop().parent() != null) {
+            watchdog.watch(channel.parent().eventLoop().parent());
+        }
+    }
+
+    private ManagementRoutes.Check liveness() {
+        return watchdog.stalled().map(ManagementRoutes.Check::failing).orElse(ManagementRoutes.Check.ok());
+    }
+
+    private ManagementRoutes.Check readiness() {
+        if (closed.get()) {
+            return ManagementRoutes.Check.failing("shutting down");
+        }
+        if (!ready.get()) {
+            return ManagementRoutes.Check.failing("starting");
+        }
+        return liveness();
     }
 
     /** Starts a node on {@code backend}; the caller keeps ownership of the backend. */
@@ -143,9 +183,14 @@ public final class SignalingNode implements AutoCloseable {
         return metrics;
     }
 
-    /** Started and not shutting down. */
+    /** Can take new sockets: started, listening, not shutting down, its event loops running. */
     public boolean isReady() {
-        return ready.get() && !closed.get();
+        return readiness().passing();
+    }
+
+    /** The local socket {@code socketId}, or null (for tests that reach into the transport). */
+    LocalSocket localSocket(String socketId) {
+        return sockets.byId(socketId);
     }
 
     /**
@@ -176,6 +221,7 @@ public final class SignalingNode implements AutoCloseable {
         server.close();
         maintenance.close();
         management.close();
+        watchdog.close();
         log.info("node {} stopped", config.nodeId());
     }
 

@@ -24,6 +24,11 @@ public final class TransportChannels {
         CHANNELS.put(session, channel);
     }
 
+    /** The connection {@code session} last spoke on, or null when none is known. */
+    public static Channel channelOf(UUID session) {
+        return CHANNELS.get(session);
+    }
+
     /** Forgets a session that ended. */
     static void forget(UUID session) {
         CHANNELS.remove(session);
