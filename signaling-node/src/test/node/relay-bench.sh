@@ -2,7 +2,7 @@
 # relay-bench.sh JAR NODES [SECONDS]: starts NODES node processes on loopback (and a redis-server when NODES > 1),
 # runs relay-bench.mjs against them, prints its JSON and the server CPU per relayed message, and stops what it started.
 set -euo pipefail
-JAR=$1; NODES=$2; SECS=${3:-15}
+JAR=$(realpath "$1"); NODES=$2; SECS=${3:-15}
 cd "$(dirname "$0")"
 pids=(); urls=()
 RPORT=$((20000 + RANDOM % 1000))
