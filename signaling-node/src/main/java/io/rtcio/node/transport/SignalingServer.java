@@ -2,7 +2,9 @@ package io.rtcio.node.transport;
 
 import com.corundumstudio.socketio.AckMode;
 import com.corundumstudio.socketio.Configuration;
+import com.corundumstudio.socketio.SocketIOChannelInitializer;
 import com.corundumstudio.socketio.SocketIOServer;
+import com.corundumstudio.socketio.scheduler.CancelableScheduler;
 import com.corundumstudio.socketio.Transport;
 import com.corundumstudio.socketio.namespace.Namespace;
 import io.rtcio.node.auth.Authenticator;
@@ -13,6 +15,7 @@ import io.rtcio.node.extension.EventTap;
 import io.rtcio.node.metrics.SignalingMetrics;
 import io.rtcio.node.ratelimit.RateLimiter;
 import io.rtcio.node.session.SocketRegistry;
+import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +25,7 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The socket.io server of one node: the only place netty-socketio's {@link Configuration} is
- * built. Settings follow research/netty-socketio.md §2: random session ids (no fixation), socket.io's
+ * built. Settings: random session ids (no fixation), socket.io's
  * ping 25 s / timeout 20 s, no WebSocket compression (the frame limit then bounds real sizes, and
  * it is 3.5× faster), manual acks (handlers may answer asynchronously), no version header, and
  * netty-socketio's CORS off in favour of {@link CorsHandler}.
@@ -83,6 +86,7 @@ public final class SignalingServer implements AutoCloseable {
             }
         }
         PacketGuard guard = new PacketGuard(config.maxEventBytes(), routers::get, limiter, new EdgeTaps(taps), metrics);
+        stopDiscardedInitializer(server);
         server.setPipelineFactory(new GuardedChannelInitializer(new CorsHandler(origins), guard, limiter));
         server.addPingListener(new UpgradeNoopFix(scheduler));
     }
@@ -129,6 +133,23 @@ public final class SignalingServer implements AutoCloseable {
             server.stop();
             throw new IllegalStateException("cannot listen on port " + server.getConfiguration().getPort()
                     + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * netty-socketio builds a default channel initializer, with a timer of its own, when the server
+     * is constructed; {@code setPipelineFactory} discards it unstarted, so nothing would ever stop
+     * that timer (Netty reports it as a leak). There is no accessor, hence reflection.
+     */
+    private static void stopDiscardedInitializer(SocketIOServer server) {
+        try {
+            Field factory = SocketIOServer.class.getDeclaredField("pipelineFactory");
+            factory.setAccessible(true);
+            Field scheduler = SocketIOChannelInitializer.class.getDeclaredField("scheduler");
+            scheduler.setAccessible(true);
+            ((CancelableScheduler) scheduler.get(factory.get(server))).shutdown();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // A netty-socketio without these fields: at worst a timer thread is left to the GC.
         }
     }
 

@@ -15,11 +15,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Closes netty-socketio's polling→WebSocket upgrade race (research/netty-socketio.md §1b): after
+ * Closes netty-socketio's polling→WebSocket upgrade race: after
  * the client's {@code 2probe}, keep answering its pending polling GET with NOOPs every 100 ms until
  * the upgrade completes (at most 3 s), as Node's engine.io does. Without it the client can stall
  * in "pausing" until the server drops it.
+ *
+ * <p>The client's {@code 2probe} reaches us only through netty-socketio's ping listener, which it
+ * marks deprecated without a replacement that sees the probe; hence the suppression.
  */
+@SuppressWarnings("deprecation")
 final class UpgradeNoopFix implements PingListener {
 
     static final long PERIOD_MS = 100;

@@ -3,7 +3,8 @@ package io.rtcio.node.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.netty.channel.DefaultEventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.local.LocalIoHandler;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class EventLoopWatchdogUnitTests {
 
-    private final DefaultEventLoopGroup loops = new DefaultEventLoopGroup(2);
+    private final MultiThreadIoEventLoopGroup loops = new MultiThreadIoEventLoopGroup(2, LocalIoHandler.newFactory());
     private final EventLoopWatchdog watchdog = new EventLoopWatchdog(Duration.ofMillis(20), Duration.ofMillis(300),
             System::nanoTime);
     private final CountDownLatch release = new CountDownLatch(1);

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * netty-socketio pitfalls that only show with real clients: the polling→WebSocket upgrade stall
- * (research/netty-socketio.md §1b) and the cooperative kick (a client that ignores the server's
+ * and the cooperative kick (a client that ignores the server's
  * DISCONNECT packet must still be cut off).
  */
 class TransportPitfallsIntegrationTests {
