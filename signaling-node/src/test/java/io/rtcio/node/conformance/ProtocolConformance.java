@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rtcio.node.harness.ClientOptions;
 import io.rtcio.node.harness.ClientTransport;
+import io.rtcio.node.harness.Maps;
 import io.rtcio.node.harness.TestNodes;
 import io.rtcio.node.harness.Received;
 import io.rtcio.node.harness.TestClient;
@@ -17,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -93,11 +93,7 @@ public abstract class ProtocolConformance {
     }
 
     protected static Map<String, Object> map(Object... keyValues) {
-        Map<String, Object> map = new LinkedHashMap<>();
-        for (int i = 0; i < keyValues.length; i += 2) {
-            map.put((String) keyValues[i], keyValues[i + 1]);
-        }
-        return map;
+        return Maps.map(keyValues);
     }
 
     protected static void join(TestClient peer, String room, String name) {

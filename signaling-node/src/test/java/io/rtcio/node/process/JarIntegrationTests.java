@@ -1,5 +1,6 @@
 package io.rtcio.node.process;
 
+import static io.rtcio.node.harness.Maps.map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,7 +12,6 @@ import io.rtcio.node.harness.NodeProcess;
 import io.rtcio.node.harness.TestClient;
 import io.rtcio.node.harness.TestClientFactory;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -35,14 +35,6 @@ class JarIntegrationTests {
     @AfterAll
     static void stopClients() {
         clients.close();
-    }
-
-    private static Map<String, Object> map(Object... keyValues) {
-        Map<String, Object> map = new LinkedHashMap<>();
-        for (int i = 0; i < keyValues.length; i += 2) {
-            map.put((String) keyValues[i], keyValues[i + 1]);
-        }
-        return map;
     }
 
     @Test

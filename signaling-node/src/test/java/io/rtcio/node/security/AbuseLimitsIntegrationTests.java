@@ -1,5 +1,6 @@
 package io.rtcio.node.security;
 
+import static io.rtcio.node.harness.Maps.map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,7 +14,6 @@ import io.rtcio.node.metrics.SignalingMetrics;
 import io.rtcio.node.protocol.ErrorCode;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -68,14 +68,6 @@ class AbuseLimitsIntegrationTests {
 
     private TestClient peer(int node) {
         return peer(node, ClientTransport.WEBSOCKET);
-    }
-
-    private static Map<String, Object> map(Object... keyValues) {
-        Map<String, Object> map = new LinkedHashMap<>();
-        for (int i = 0; i < keyValues.length; i += 2) {
-            map.put((String) keyValues[i], keyValues[i + 1]);
-        }
-        return map;
     }
 
     private static String join(TestClient peer, String name) {

@@ -1,5 +1,6 @@
 package io.rtcio.node.security;
 
+import static io.rtcio.node.harness.Maps.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -69,14 +70,6 @@ class AuthenticationIntegrationTests {
         TestClient peer = clients.connect(cluster.url(node), withToken(ClientTransport.WEBSOCKET, token));
         peers.add(peer);
         return peer;
-    }
-
-    private static Map<String, Object> map(Object... keyValues) {
-        Map<String, Object> map = new LinkedHashMap<>();
-        for (int i = 0; i < keyValues.length; i += 2) {
-            map.put((String) keyValues[i], keyValues[i + 1]);
-        }
-        return map;
     }
 
     @ParameterizedTest
