@@ -70,7 +70,8 @@ public final class SignalingNode implements AutoCloseable {
         MembershipAnnouncer announcer = new MembershipAnnouncer(sockets, backend.bus());
         relay.onInternalEvent(MembershipAnnouncer.BUS_EVENT, announcer::onBusMessage);
         rooms = new RoomService(backend.rooms(), backend.bus(), sockets, announcer, extensions.roomAccessPolicy() != null
-                ? extensions.roomAccessPolicy() : RoomAccessPolicies.fromConfig(config.security()), config.maxPeers());
+                ? extensions.roomAccessPolicy() : RoomAccessPolicies.fromConfig(config.security()), config.maxPeers(),
+                config.security().sessionLimits().maxRoomsPerSocket());
         MediaHandlers media = new MediaHandlers(backend.mediaStates(), relay);
         Clock clock = Clock.systemUTC();
 

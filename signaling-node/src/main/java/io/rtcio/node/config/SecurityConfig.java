@@ -8,12 +8,19 @@ package io.rtcio.node.config;
  * @param roomAllowList rooms everyone may join, or null ({@code ROOM_ALLOW_LIST_FILE})
  * @param rateLimit     the per-socket event rate limit
  * @param relayScope    who {@code #rtcio:message} may reach ({@code RELAY_POLICY})
+ * @param sessionLimits what one client session may hold
  */
 public record SecurityConfig(JwtConfig jwt, boolean authRequired, RoomAllowList roomAllowList,
-                             RateLimitConfig rateLimit, RelayScope relayScope) {
+                             RateLimitConfig rateLimit, RelayScope relayScope, SessionLimits sessionLimits) {
 
     /** No authentication, no allow-list, default limits, shared-room relays. */
     public static SecurityConfig defaults() {
-        return new SecurityConfig(null, false, null, RateLimitConfig.defaults(), RelayScope.SHARED_ROOM);
+        return new SecurityConfig(null, false, null, RateLimitConfig.defaults(), RelayScope.SHARED_ROOM,
+                SessionLimits.defaults());
+    }
+
+    /** A copy with other session limits. */
+    public SecurityConfig withSessionLimits(SessionLimits limits) {
+        return new SecurityConfig(jwt, authRequired, roomAllowList, rateLimit, relayScope, limits);
     }
 }

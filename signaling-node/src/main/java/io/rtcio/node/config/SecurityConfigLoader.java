@@ -34,7 +34,8 @@ final class SecurityConfigLoader {
             throw new ConfigException("AUTH_REQUIRED", "is true, but no key is configured: set JWT_SECRET,"
                     + " JWT_PUBLIC_KEY or JWT_JWKS_FILE");
         }
-        return new SecurityConfig(jwt, required == null ? jwt != null : required, allowList(), rateLimit(), relayScope());
+        return new SecurityConfig(jwt, required == null ? jwt != null : required, allowList(), rateLimit(), relayScope(),
+                sessionLimits());
     }
 
     private JwtConfig jwt() {
@@ -111,6 +112,13 @@ final class SecurityConfigLoader {
         int disconnectAfter = env.integer("RATE_LIMIT_DISCONNECT_AFTER_MS",
                 (int) RateLimitConfig.DEFAULT_DISCONNECT_AFTER.toMillis(), 0, 3_600_000);
         return new RateLimitConfig(perSecond, burst, Duration.ofMillis(maxDelay), Duration.ofMillis(disconnectAfter));
+    }
+
+    private SessionLimits sessionLimits() {
+        int rooms = env.integer("MAX_ROOMS_PER_SOCKET", SessionLimits.DEFAULT_MAX_ROOMS_PER_SOCKET, 1, 10_000);
+        int connectTimeout = env.integer("CONNECT_TIMEOUT_MS",
+                (int) SessionLimits.DEFAULT_CONNECT_TIMEOUT.toMillis(), 1_000, 600_000);
+        return new SessionLimits(rooms, Duration.ofMillis(connectTimeout));
     }
 
     private RelayScope relayScope() {

@@ -10,7 +10,8 @@ public enum ErrorCode {
     WRONG_PASSWORD("wrong-password"),
     NOT_IN_ROOM("not-in-room"),
     RATE_LIMITED("rate-limited"),
-    PAYLOAD_TOO_LARGE("payload-too-large");
+    PAYLOAD_TOO_LARGE("payload-too-large"),
+    TOO_MANY_ROOMS("too-many-rooms");
 
     private final String wire;
 

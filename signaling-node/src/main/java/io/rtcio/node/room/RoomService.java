@@ -44,12 +44,13 @@ public final class RoomService {
     private final MembershipAnnouncer announcer;
     private final RoomAccessPolicy accessPolicy;
     private final int maxPeers;
+    private final int maxRoomsPerSocket;
     private final Queue<OwedDeparture> owedDepartures = new ConcurrentLinkedQueue<>();
     /** Peers found on a node without a lease by the last sweep; only cluster maintenance uses it. */
     private Set<String> deadPeerSuspects = Set.of();
 
     public RoomService(RoomRegistry registry, ClusterBus bus, SocketRegistry sockets, MembershipAnnouncer announcer,
-                       RoomAccessPolicy accessPolicy, int maxPeers) {
+                       RoomAccessPolicy accessPolicy, int maxPeers, int maxRoomsPerSocket) {
         this.registry = registry;
         this.bus = bus;
         this.subscriptions = new RoomSubscriptions(bus);
@@ -57,6 +58,7 @@ public final class RoomService {
         this.announcer = announcer;
         this.accessPolicy = accessPolicy;
         this.maxPeers = maxPeers;
+        this.maxRoomsPerSocket = maxRoomsPerSocket;
     }
 
     /** {@code join-room {roomId, name, password?}}. */
@@ -72,6 +74,10 @@ public final class RoomService {
             }
             if (!accessPolicy.mayJoin(socket, roomId)) {
                 throw new SignalingException(ErrorCode.FORBIDDEN, "you may not join this room", roomId);
+            }
+            if (socket.rooms().size() >= maxRoomsPerSocket) {
+                throw new SignalingException(ErrorCode.TOO_MANY_ROOMS,
+                        "a socket may be in at most " + maxRoomsPerSocket + " rooms at once", roomId);
             }
             Member member = new Member(socket.id(), bus.localNode(), name == null ? "" : name, socket.userId(),
                     sockets.nextEpoch());

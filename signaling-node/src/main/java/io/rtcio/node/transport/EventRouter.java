@@ -130,8 +130,22 @@ public final class EventRouter {
         return AuthTokenResult.AuthTokenResultSuccess;
     }
 
+    /** This namespace's sockets on this node. */
+    java.util.List<LocalSocket> localSockets() {
+        return sockets.all().stream().filter(socket -> socket.namespace().equals(name)).toList();
+    }
+
+    /** Removes a socket whose session ended without netty-socketio telling; its rooms are told it left. */
+    void evict(LocalSocket socket) {
+        disconnected(socket.engineSession());
+    }
+
     private void disconnected(SocketIOClient client) {
-        LocalSocket socket = sockets.remove(client.getSessionId(), name);
+        disconnected(client.getSessionId());
+    }
+
+    private void disconnected(UUID session) {
+        LocalSocket socket = sockets.remove(session, name);
         if (socket != null) {
             socket.submit(() -> withContext(socket, null, () -> {
                 log.info("socket disconnected");

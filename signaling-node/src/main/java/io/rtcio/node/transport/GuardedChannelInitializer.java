@@ -1,16 +1,26 @@
 package io.rtcio.node.transport;
 
+import com.corundumstudio.socketio.Configuration;
 import com.corundumstudio.socketio.SocketIOChannelInitializer;
 import com.corundumstudio.socketio.handler.ClientHead;
+import com.corundumstudio.socketio.handler.ClientsBox;
+import com.corundumstudio.socketio.handler.InPacketHandler;
+import com.corundumstudio.socketio.handler.PacketListener;
+import com.corundumstudio.socketio.namespace.NamespacesHub;
 import io.netty.channel.ChannelPipeline;
 import io.rtcio.node.ratelimit.RateLimiter;
+import java.lang.reflect.Field;
 
 /**
- * netty-socketio's pipeline with our edge in front of packet handling: the {@link CorsHandler}
- * (every HTTP request) and the {@link PacketGuard} (every packet batch, just before decoding);
- * at the end the {@link PostReplyDeferral} (polling POSTs stay in order) and the
- * {@link TransportErrorHandler} (unhandled errors close the connection). When an Engine.IO
- * session ends, its rate-limit state goes with it.
+ * netty-socketio's pipeline with our edge in place of its packet decoder: the {@link CorsHandler}
+ * (every HTTP request) and the {@link PacketGuard} (every packet batch, decoded by us and handed to
+ * netty-socketio's packet listener); at the end the {@link PostReplyDeferral} (polling POSTs stay
+ * in order) and the {@link TransportErrorHandler} (unhandled errors close the connection). When an
+ * Engine.IO session ends, its rate-limit and guard state go with it.
+ *
+ * <p>netty-socketio exposes neither its packet listener nor its session table; they are read from
+ * its initializer once it has started (the version is pinned, and start-up fails loudly when the
+ * fields are not there).
  */
 final class GuardedChannelInitializer extends SocketIOChannelInitializer {
 
@@ -28,10 +38,34 @@ final class GuardedChannelInitializer extends SocketIOChannelInitializer {
     }
 
     @Override
+    public void start(Configuration configuration, NamespacesHub namespacesHub) {
+        super.start(configuration, namespacesHub);
+        try {
+            InPacketHandler handler = (InPacketHandler) read(SocketIOChannelInitializer.class, this, "packetHandler");
+            PacketListener listener = (PacketListener) read(InPacketHandler.class, handler, "packetListener");
+            ClientsBox clients = (ClientsBox) read(SocketIOChannelInitializer.class, this, "clientsBox");
+            guard.bind(new PacketGuard.NettyParts(listener, namespacesHub, clients));
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw new IllegalStateException("this netty-socketio version does not have the internals the packet guard "
+                    + "needs (packetHandler, packetListener, clientsBox): " + e, e);
+        }
+    }
+
+    private static Object read(Class<?> owner, Object target, String name) throws ReflectiveOperationException {
+        Field field = owner.getDeclaredField(name);
+        field.setAccessible(true);
+        Object value = field.get(target);
+        if (value == null) {
+            throw new NoSuchFieldException(name + " is not set");
+        }
+        return value;
+    }
+
+    @Override
     protected void addSocketioHandlers(ChannelPipeline pipeline) {
         super.addSocketioHandlers(pipeline);
         pipeline.addBefore(PACKET_HANDLER, CorsHandler.NAME, cors);
-        pipeline.addBefore(PACKET_HANDLER, PacketGuard.NAME, guard);
+        pipeline.replace(PACKET_HANDLER, PacketGuard.NAME, guard);
         pipeline.addLast(PostReplyDeferral.NAME, POST_REPLY_DEFERRAL);
         pipeline.addLast(TransportErrorHandler.NAME, TRANSPORT_ERRORS);
     }
@@ -40,6 +74,7 @@ final class GuardedChannelInitializer extends SocketIOChannelInitializer {
     public void onDisconnect(ClientHead client) {
         super.onDisconnect(client);
         limiter.forget(client.getSessionId());
+        guard.forget(client.getSessionId());
         TransportChannels.forget(client.getSessionId());
     }
 }

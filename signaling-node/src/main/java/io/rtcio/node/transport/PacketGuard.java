@@ -1,13 +1,21 @@
 package io.rtcio.node.transport;
 
+import com.corundumstudio.socketio.AuthTokenResult;
+import com.corundumstudio.socketio.Transport;
 import com.corundumstudio.socketio.handler.ClientHead;
+import com.corundumstudio.socketio.handler.ClientsBox;
+import com.corundumstudio.socketio.handler.PacketListener;
 import com.corundumstudio.socketio.messages.PacketsMessage;
+import com.corundumstudio.socketio.namespace.Namespace;
+import com.corundumstudio.socketio.namespace.NamespacesHub;
+import com.corundumstudio.socketio.protocol.ConnPacket;
 import com.corundumstudio.socketio.protocol.EngineIOVersion;
 import com.corundumstudio.socketio.protocol.Packet;
 import com.corundumstudio.socketio.protocol.PacketType;
+import com.corundumstudio.socketio.transport.NamespaceClient;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -19,54 +27,108 @@ import io.rtcio.node.protocol.ErrorCode;
 import io.rtcio.node.protocol.Events;
 import io.rtcio.node.ratelimit.RateLimiter;
 import io.rtcio.node.session.LocalSocket;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The edge: every batch of Engine.IO packets passes here before netty-socketio decodes it.
+ * The edge, and the only reader of client bytes: every batch of Engine.IO packets is decoded here,
+ * once, by the strict {@link InboundCodec}, checked, and what passes is handed to netty-socketio's
+ * packet listener already decoded (netty-socketio's own decoder never runs).
  * <ul>
+ *   <li>A session that is over (engine CLOSE, its last namespace DISCONNECT, transport gone)
+ *       processes nothing more, not even the rest of the batch that ended it, and its transport is
+ *       closed.</li>
+ *   <li>A WebSocket message is one packet; a polling body is packets separated by U+001E.</li>
+ *   <li>At most one ping and one pong per batch are handled; every ping counts against the
+ *       session's {@link RateLimiter}. The upgrade workaround is armed on {@code 2probe} only,
+ *       once per session.</li>
  *   <li>Namespace CONNECT packets and events refused here count against the session's
  *       {@link RateLimiter} at once (a CONNECT over the burst is dropped; a session that keeps
  *       flooding is disconnected). Events that pass are counted, and shaped, by the
- *       {@link EventRouter} that handles them. Pings, pongs and acks are not counted.</li>
+ *       {@link EventRouter} that handles them.</li>
  *   <li>A namespace CONNECT without an auth object gets an empty one, so the auth hook runs for
- *       every client (netty-socketio skips it otherwise).</li>
- *   <li>An EVENT larger than the event limit, with malformed JSON, with a name that is not an
- *       event of its namespace, or carrying binary attachments is dropped here and answered with
- *       {@code error}; the other packets of the batch go on, the connection stays.</li>
+ *       every client; {@code /} written out names the default namespace.</li>
+ *   <li>An event refused by the codec (too large, malformed, binary) or whose name is not an
+ *       event of its namespace is dropped and answered with {@code error}; the other packets of
+ *       the batch go on, the connection stays. Other refused packets are dropped.</li>
  *   <li>Every event packet, accepted or refused, is shown to the event taps.</li>
- *   <li>Anything that is not an Engine.IO v4 text packet is dropped.</li>
+ *   <li>Nothing a client sent is logged: lengths and reasons only.</li>
  * </ul>
  */
 @ChannelHandler.Sharable
 final class PacketGuard extends ChannelInboundHandlerAdapter {
 
     static final String NAME = "rtcioPacketGuard";
+    /** A namespace CONNECT carries at most a token and a few fields. */
+    static final int MAX_CONNECT_BYTES = 8192;
 
     private static final Logger log = LoggerFactory.getLogger(PacketGuard.class);
     private static final byte RECORD_SEPARATOR = 0x1e;
 
+    private final InboundCodec codec;
     private final int maxEventBytes;
     private final Function<String, EventRouter> routers;
     private final RateLimiter limiter;
     private final EdgeTaps taps;
     private final SignalingMetrics metrics;
+    private final UpgradeNoopFix upgradeFix;
+    /** Live sessions that sent something, with when they were first seen (nanos). */
+    private final Map<UUID, Long> sessions = new ConcurrentHashMap<>();
+    private volatile NettyParts netty;
+
+    /** What of netty-socketio's server the guard hands decoded packets to. */
+    record NettyParts(PacketListener listener, NamespacesHub namespaces, ClientsBox clients) {
+    }
 
     /** @param routers the router of a namespace ({@code /} for the default one), or null when there is none */
     PacketGuard(int maxEventBytes, Function<String, EventRouter> routers, RateLimiter limiter, EdgeTaps taps,
-                SignalingMetrics metrics) {
+                SignalingMetrics metrics, UpgradeNoopFix upgradeFix) {
+        this.codec = new InboundCodec(maxEventBytes, MAX_CONNECT_BYTES);
         this.maxEventBytes = maxEventBytes;
         this.routers = routers;
         this.limiter = limiter;
         this.taps = taps;
         this.metrics = metrics;
+        this.upgradeFix = upgradeFix;
+    }
+
+    /** Connects the guard to the server it guards, once that server has started. */
+    void bind(NettyParts parts) {
+        this.netty = parts;
+    }
+
+    /** Whether {@code session} is a live Engine.IO session of this server. */
+    boolean alive(UUID session) {
+        NettyParts parts = netty;
+        if (parts == null) {
+            return false;
+        }
+        ClientHead head = parts.clients().get(session);
+        return head != null && head.isConnected();
+    }
+
+    /** The live session {@code session}, or null. */
+    ClientHead head(UUID session) {
+        NettyParts parts = netty;
+        ClientHead head = parts == null ? null : parts.clients().get(session);
+        return head != null && head.isConnected() ? head : null;
+    }
+
+    /** The sessions that sent something and have not been forgotten, with when they were first seen. */
+    Map<UUID, Long> sessions() {
+        return sessions;
+    }
+
+    /** Forgets a session that ended. */
+    void forget(UUID session) {
+        sessions.remove(session);
+        upgradeFix.forget(session);
     }
 
     @Override
@@ -85,72 +147,242 @@ final class PacketGuard extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(msg);
             return;
         }
-        TransportChannels.seen(message.getClient().getSessionId(), ctx.channel());
         ClientHead client = message.getClient();
-        ByteBuf content = message.getContent();
-        List<byte[]> kept = new ArrayList<>();
-        boolean changed = false;
-        int start = content.readerIndex();
-        int end = content.writerIndex();
-        while (start <= end) {
-            int separator = content.indexOf(start, end, RECORD_SEPARATOR);
-            int stop = separator < 0 ? end : separator;
-            byte[] packet = ByteBufUtil.getBytes(content, start, stop - start, true);
-            byte[] checked = client.isConnected() ? check(packet, client) : null;
-            if (checked != packet) {
-                changed = true;
-            }
-            if (checked != null) {
-                kept.add(checked);
-            }
-            if (separator < 0) {
-                break;
-            }
-            start = separator + 1;
-        }
-        if (!changed) {
-            ctx.fireChannelRead(msg);
+        if (!isLive(client)) {
+            log.debug("closing a transport whose session is over");
+            ctx.channel().close();
             return;
         }
-        if (!kept.isEmpty() && client.isConnected()) {
-            ctx.fireChannelRead(new PacketsMessage(client, join(kept), message.getTransport()));
+        sessions.putIfAbsent(client.getSessionId(), System.nanoTime());
+        TransportChannels.seen(client.getSessionId(), ctx.channel());
+        ByteBuf content = message.getContent();
+        byte[] bytes = ByteBufUtil.getBytes(content, content.readerIndex(), content.readableBytes(), false);
+        Transport transport = message.getTransport();
+        Batch batch = new Batch();
+        if (transport == Transport.WEBSOCKET) {
+            handle(client, transport, bytes, 0, bytes.length, batch);
+        } else {
+            int start = 0;
+            while (start <= bytes.length) {
+                int separator = indexOf(bytes, start, RECORD_SEPARATOR);
+                int stop = separator < 0 ? bytes.length : separator;
+                if (!isLive(client)) {
+                    break;
+                }
+                handle(client, transport, bytes, start, stop, batch);
+                if (separator < 0) {
+                    break;
+                }
+                start = separator + 1;
+            }
+        }
+        if (!isLive(client)) {
+            // The batch ended the session; netty-socketio cannot resume it, so neither may the client.
+            sessions.remove(client.getSessionId());
+            Channel channel = ctx.channel();
+            if (transport == Transport.WEBSOCKET) {
+                channel.close();
+            }
         }
     }
 
-    /** The packet to pass on (the same array when unchanged), or null to drop it. */
-    private byte[] check(byte[] packet, ClientHead client) {
-        if (packet.length == 0) {
+    private boolean isLive(ClientHead client) {
+        NettyParts parts = netty;
+        return parts != null && client.isConnected() && parts.clients().get(client.getSessionId()) == client;
+    }
+
+    /** What one batch has used up. */
+    private static final class Batch {
+        boolean pinged;
+        boolean ponged;
+    }
+
+    private void handle(ClientHead client, Transport transport, byte[] bytes, int from, int to, Batch batch) {
+        InboundCodec.Result result = codec.decode(bytes, from, to);
+        if (result instanceof InboundCodec.Refused refused) {
+            refused(client, refused, to - from, bytes, from, to);
+            return;
+        }
+        InboundCodec.Packet packet = (InboundCodec.Packet) result;
+        switch (packet.engine()) {
+            case PING -> {
+                if (batch.pinged) {
+                    return;
+                }
+                batch.pinged = true;
+                if (limiter.admitNow(client.getSessionId()).verdict() == RateLimiter.Verdict.DISCONNECT) {
+                    disconnectFlooder(client);
+                    return;
+                }
+                Packet ping = new Packet(PacketType.PING, EngineIOVersion.V4);
+                ping.setData(packet.probe() ? "probe" : "");
+                deliver(client, ping, "", transport);
+                if (packet.probe() && transport == Transport.WEBSOCKET) {
+                    upgradeFix.arm(client);
+                }
+            }
+            case PONG -> {
+                if (!batch.ponged) {
+                    batch.ponged = true;
+                    deliver(client, new Packet(PacketType.PONG, EngineIOVersion.V4), "", transport);
+                }
+            }
+            case UPGRADE -> deliver(client, new Packet(PacketType.UPGRADE, EngineIOVersion.V4), "", transport);
+            case CLOSE -> deliver(client, new Packet(PacketType.CLOSE, EngineIOVersion.V4), "", transport);
+            case NOOP -> {
+                // nothing to do
+            }
+            case MESSAGE -> message(client, transport, packet, to - from);
+        }
+    }
+
+    private void message(ClientHead client, Transport transport, InboundCodec.Packet packet, int length) {
+        switch (packet.kind()) {
+            case CONNECT -> connect(client, transport, packet);
+            case DISCONNECT -> {
+                Packet disconnect = new Packet(PacketType.MESSAGE, EngineIOVersion.V4);
+                disconnect.setSubType(PacketType.DISCONNECT);
+                disconnect.setNsp(packet.nettyNamespace());
+                deliver(client, disconnect, packet.nettyNamespace(), transport);
+            }
+            case ACK -> log.debug("dropping an ack: this server asks clients for none");
+            case EVENT -> event(client, transport, packet, length);
+        }
+    }
+
+    private void connect(ClientHead client, Transport transport, InboundCodec.Packet packet) {
+        RateLimiter.Verdict verdict = limiter.admitNow(client.getSessionId()).verdict();
+        if (verdict == RateLimiter.Verdict.DISCONNECT) {
+            disconnectFlooder(client);
+            return;
+        }
+        if (verdict != RateLimiter.Verdict.PASS) {
+            log.debug("dropping a namespace CONNECT over the rate limit");
+            return;
+        }
+        NettyParts parts = netty;
+        String nsp = packet.nettyNamespace();
+        Namespace namespace = parts.namespaces().get(nsp);
+        if (namespace == null) {
+            Packet error = new Packet(PacketType.MESSAGE, EngineIOVersion.V4);
+            error.setSubType(PacketType.ERROR);
+            error.setNsp(nsp);
+            error.setData(Map.of("message", "Invalid namespace"));
+            client.send(error);
+            return;
+        }
+        Object auth = packet.json() == null ? new LinkedHashMap<>() : packet.json();
+        client.addNamespaceClient(namespace);
+        NamespaceClient namespaceClient = client.getChildClient(namespace);
+        client.getHandshakeData().setAuthToken(auth);
+        AuthTokenResult allowed = namespace.onAuthData(namespaceClient, auth);
+        if (!allowed.isSuccess()) {
+            Packet error = new Packet(PacketType.MESSAGE, EngineIOVersion.V4);
+            error.setSubType(PacketType.ERROR);
+            error.setNsp(nsp);
+            if (allowed.getErrorData() != null) {
+                error.setData(allowed.getErrorData());
+            }
+            client.send(error);
+            return;
+        }
+        Packet reply = new Packet(PacketType.MESSAGE, EngineIOVersion.V4);
+        reply.setSubType(PacketType.CONNECT);
+        reply.setNsp(nsp);
+        reply.setData(new ConnPacket(client.getSessionId()));
+        client.send(reply);
+        Packet connect = new Packet(PacketType.MESSAGE, EngineIOVersion.V4);
+        connect.setSubType(PacketType.CONNECT);
+        connect.setNsp(nsp);
+        connect.setData(auth);
+        parts.listener().onPacket(connect, namespaceClient, transport);
+    }
+
+    private void event(ClientHead client, Transport transport, InboundCodec.Packet packet, int length) {
+        EventRouter router = routers.apply(packet.namespace());
+        String name = packet.eventName();
+        if (router == null || !router.knows(name)) {
+            refuse(client, packet.namespace(), length, ErrorCode.INVALID_PAYLOAD, "unknown event", name, name);
+            return;
+        }
+        tap(client, packet.namespace(), name, length, packet.roomId(), null);
+        Packet event = new Packet(PacketType.MESSAGE, EngineIOVersion.V4);
+        event.setSubType(PacketType.EVENT);
+        event.setNsp(packet.nettyNamespace());
+        event.setName(name);
+        event.setData(packet.eventArgs());
+        if (packet.ackId() >= 0) {
+            event.setAckId(packet.ackId());
+        }
+        deliver(client, event, packet.nettyNamespace(), transport);
+    }
+
+    /** Hands a decoded packet to netty-socketio, as the socket of its namespace. */
+    private void deliver(ClientHead client, Packet packet, String nsp, Transport transport) {
+        NettyParts parts = netty;
+        Namespace namespace = parts.namespaces().get(nsp);
+        NamespaceClient namespaceClient = namespace == null ? null : client.getChildClient(namespace);
+        if (namespaceClient == null) {
+            log.debug("dropping a {} for a namespace this session is not connected to", packet.getType());
+            return;
+        }
+        parts.listener().onPacket(packet, namespaceClient, transport);
+    }
+
+    private void refused(ClientHead client, InboundCodec.Refused refused, int length, byte[] bytes, int from, int to) {
+        if (refused.kind() != InboundCodec.Kind.EVENT) {
+            log.debug("dropping a packet of {} bytes: {}", length, refused.reason());
+            if (refused.kind() == InboundCodec.Kind.ACK || refused.kind() == InboundCodec.Kind.CONNECT) {
+                countRefusal(client);
+            }
+            return;
+        }
+        String namespace = refused.namespace() == null ? "/" : refused.namespace();
+        switch (refused.reason()) {
+            case TOO_LARGE -> {
+                EventRouter router = routers.apply(namespace);
+                String name = nameOf(bytes, from, to);
+                refuse(client, namespace, length, ErrorCode.PAYLOAD_TOO_LARGE,
+                        "events are limited to " + maxEventBytes + " bytes",
+                        name, router != null && name != null && router.knows(name) ? name : null);
+            }
+            case BINARY -> refuse(client, namespace, length, ErrorCode.INVALID_PAYLOAD,
+                    "binary payloads are not supported", null, null);
+            case NOT_AN_EVENT -> refuse(client, namespace, length, ErrorCode.INVALID_PAYLOAD,
+                    "an event starts with its name", null, null);
+            case MALFORMED_ACK_ID -> refuse(client, namespace, length, ErrorCode.INVALID_PAYLOAD,
+                    "an ack id is a non-negative integer of at most " + InboundCodec.MAX_ACK_ID_DIGITS + " digits",
+                    null, null);
+            case MALFORMED_NAMESPACE -> refuse(client, "/", length, ErrorCode.INVALID_PAYLOAD,
+                    "malformed namespace", null, null);
+            default -> refuse(client, namespace, length, ErrorCode.INVALID_PAYLOAD, "malformed event packet", null, null);
+        }
+    }
+
+    /**
+     * The name of an oversized event, read from its first bytes only (for the error and the taps);
+     * null when unclear.
+     */
+    private static String nameOf(byte[] bytes, int from, int to) {
+        int bracket = indexOf(bytes, from, (byte) '[');
+        if (bracket < 0 || bracket >= to || bracket - from > InboundCodec.MAX_NAMESPACE_CHARS * 4 + 24
+                || bracket + 1 >= to || bytes[bracket + 1] != '"') {
             return null;
         }
-        byte engineType = packet[0];
-        if (engineType >= '1' && engineType <= '6' && engineType != '4') {
-            return packet;
+        int end = bracket + 2;
+        while (end < to && end - bracket < 66 && bytes[end] != '"' && bytes[end] != '\\') {
+            end++;
         }
-        if (engineType != '4' || packet.length < 2) {
-            log.debug("dropping a packet that is not Engine.IO v4 text");
+        if (end >= to || bytes[end] != '"') {
             return null;
         }
-        byte socketType = packet[1];
-        // A CONNECT cannot wait and events refused here are counted at once; events that pass
-        // are counted where they are handled (EventRouter), which may hold them.
-        if (socketType == '0') {
-            RateLimiter.Verdict verdict = limiter.admitNow(client.getSessionId()).verdict();
-            if (verdict == RateLimiter.Verdict.DISCONNECT) {
-                disconnectFlooder(client);
-                return null;
-            }
-            if (verdict != RateLimiter.Verdict.PASS) {
-                log.debug("dropping a namespace CONNECT over the rate limit");
-                return null;
-            }
+        return new String(bytes, bracket + 2, end - bracket - 2, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private void countRefusal(ClientHead client) {
+        if (limiter.admitNow(client.getSessionId()).verdict() == RateLimiter.Verdict.DISCONNECT) {
+            disconnectFlooder(client);
         }
-        return switch (socketType) {
-            case '0' -> normaliseConnect(packet);
-            case '1', '3' -> packet;
-            case '2' -> checkEvent(packet, client);
-            case '5', '6' -> refuse(client, packet, ErrorCode.INVALID_PAYLOAD, "binary payloads are not supported", null);
-            default -> null;
-        };
     }
 
     private void disconnectFlooder(ClientHead client) {
@@ -160,70 +392,20 @@ final class PacketGuard extends ChannelInboundHandlerAdapter {
         TransportChannels.forceClose(client);
     }
 
-    /** {@code 40} / {@code 40/ns,} → with {@code {}} appended, so the auth hook always runs. */
-    private static byte[] normaliseConnect(byte[] packet) {
-        String text = new String(packet, StandardCharsets.UTF_8);
-        String rest = text.substring(2);
-        if (rest.isEmpty()) {
-            return "40{}".getBytes(StandardCharsets.UTF_8);
-        }
-        if (rest.startsWith("/")) {
-            int comma = rest.indexOf(',');
-            if (comma < 0) {
-                return (text + ",{}").getBytes(StandardCharsets.UTF_8);
-            }
-            if (comma == rest.length() - 1) {
-                return (text + "{}").getBytes(StandardCharsets.UTF_8);
-            }
-        }
-        return packet;
-    }
-
-    private byte[] checkEvent(byte[] packet, ClientHead client) {
-        int bracket = PacketPeek.indexOf(packet, (byte) '[');
-        if (bracket < 0) {
-            return refuse(client, packet, ErrorCode.INVALID_PAYLOAD, "malformed event packet", null);
-        }
-        EventRouter router = routers.apply(PacketPeek.namespaceOf(packet));
-        if (packet.length > maxEventBytes) {
-            String name = PacketPeek.peekName(packet);
-            return refuse(client, packet, ErrorCode.PAYLOAD_TOO_LARGE, "events are limited to " + maxEventBytes + " bytes",
-                    name, router != null && name != null && router.knows(name) ? name : null);
-        }
-        PacketPeek.Peek peek;
-        try {
-            peek = PacketPeek.peek(packet, bracket);
-        } catch (IOException e) {
-            return refuse(client, packet, ErrorCode.INVALID_PAYLOAD, "malformed JSON", null);
-        }
-        if (peek == null) {
-            return refuse(client, packet, ErrorCode.INVALID_PAYLOAD, "an event starts with its name", null);
-        }
-        if (router == null || !router.knows(peek.name())) {
-            return refuse(client, packet, ErrorCode.INVALID_PAYLOAD, "unknown event", peek.name());
-        }
-        tap(packet, client, peek.name(), peek.roomId(), null);
-        return packet;
-    }
-
-    private byte[] refuse(ClientHead client, byte[] packet, ErrorCode code, String reason, String event) {
-        return refuse(client, packet, code, reason, event, event);
-    }
-
     /** Drops an event packet and tells the sender; {@code tapped} is the name shown to taps, {@code event} the one in the error. */
-    private byte[] refuse(ClientHead client, byte[] packet, ErrorCode code, String reason, String tapped, String event) {
+    private void refuse(ClientHead client, String namespace, int length, ErrorCode code, String reason,
+                        String tapped, String event) {
         if (limiter.admitNow(client.getSessionId()).verdict() == RateLimiter.Verdict.DISCONNECT) {
             disconnectFlooder(client);
-            return null;
+            return;
         }
         metrics.error(code);
-        log.debug("refusing a packet of {} bytes: {}", packet.length, reason);
-        tap(packet, client, tapped, null, code);
-        sendError(client, packet, code, reason, event);
-        return null;
-    }
-
-    private static void sendError(ClientHead client, byte[] packet, ErrorCode code, String reason, String event) {
+        log.debug("refusing a packet of {} bytes: {}", length, reason);
+        tap(client, namespace, tapped, length, null, code);
+        if (routers.apply(namespace) == null) {
+            // Not a namespace of ours: nothing to answer on (and its name is not echoed back).
+            return;
+        }
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("code", code.wire());
         error.put("message", reason);
@@ -232,31 +414,28 @@ final class PacketGuard extends ChannelInboundHandlerAdapter {
         }
         Packet reply = new Packet(PacketType.MESSAGE, EngineIOVersion.V4);
         reply.setSubType(PacketType.EVENT);
-        reply.setNsp(PacketPeek.wireNamespaceOf(packet));
+        reply.setNsp("/".equals(namespace) ? "" : namespace);
         reply.setName(Events.ERROR);
         reply.setData(List.of(error));
         client.send(reply);
     }
 
-    private void tap(byte[] packet, ClientHead client, String name, String roomId, ErrorCode refusal) {
+    private void tap(ClientHead client, String namespace, String name, int length, String roomId, ErrorCode refusal) {
         if (!taps.any()) {
             return;
         }
-        String namespace = PacketPeek.namespaceOf(packet);
         EventRouter router = routers.apply(namespace);
         LocalSocket socket = router == null ? null : router.socketOf(client.getSessionId());
-        taps.publish(new TappedEvent(namespace, name, packet.length, socket == null ? null : socket.id(), roomId,
+        taps.publish(new TappedEvent(namespace, name, length, socket == null ? null : socket.id(), roomId,
                 refusal == null ? null : refusal.wire()));
     }
 
-    private static ByteBuf join(List<byte[]> packets) {
-        ByteBuf out = Unpooled.buffer();
-        for (int i = 0; i < packets.size(); i++) {
-            if (i > 0) {
-                out.writeByte(RECORD_SEPARATOR);
+    private static int indexOf(byte[] bytes, int from, byte wanted) {
+        for (int i = from; i < bytes.length; i++) {
+            if (bytes[i] == wanted) {
+                return i;
             }
-            out.writeBytes(packets.get(i));
         }
-        return out;
+        return -1;
     }
 }

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The socket.io server of one node: the only place netty-socketio's {@link Configuration} is
@@ -40,6 +41,8 @@ public final class SignalingServer implements AutoCloseable {
     private final Map<String, EventRouter> routers = new LinkedHashMap<>();
     private final List<EventRouter> rtcioRouters = new ArrayList<>();
     private final ScheduledExecutorService scheduler;
+    private final PacketGuard guard;
+    private final SessionSweep sweep;
 
     public SignalingServer(NodeConfig config, SocketRegistry sockets, SignalingMetrics metrics,
                            Authenticator authenticator, List<EventTap> taps) {
@@ -85,10 +88,11 @@ public final class SignalingServer implements AutoCloseable {
                 rtcioRouters.add(router);
             }
         }
-        PacketGuard guard = new PacketGuard(config.maxEventBytes(), routers::get, limiter, new EdgeTaps(taps), metrics);
+        guard = new PacketGuard(config.maxEventBytes(), routers::get, limiter, new EdgeTaps(taps), metrics,
+                new UpgradeNoopFix(scheduler));
         stopDiscardedInitializer(server);
         server.setPipelineFactory(new GuardedChannelInitializer(new CorsHandler(origins), guard, limiter));
-        server.addPingListener(new UpgradeNoopFix(scheduler));
+        sweep = new SessionSweep(guard, routers.values(), limiter, config.security().sessionLimits().connectTimeout());
     }
 
     /** The default namespace's router; register handlers before {@link #start}. */
@@ -129,6 +133,8 @@ public final class SignalingServer implements AutoCloseable {
     public void start() {
         try {
             server.startAsync().syncUninterruptibly();
+            scheduler.scheduleWithFixedDelay(sweep, sweep.period().toMillis(), sweep.period().toMillis(),
+                    TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
             server.stop();
             throw new IllegalStateException("cannot listen on port " + server.getConfiguration().getPort()
