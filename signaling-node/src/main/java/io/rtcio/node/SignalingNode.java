@@ -180,6 +180,11 @@ public final class SignalingNode implements AutoCloseable {
         return config;
     }
 
+    /** Per-session state held by the transport; back to its baseline when sessions end (leak checks). */
+    public int sessionStates() {
+        return server.sessionStates();
+    }
+
     public SignalingMetrics metrics() {
         return metrics;
     }

@@ -100,6 +100,11 @@ public final class RateLimiter {
     }
 
     /** Forgets a session that ended. */
+    /** How many sessions the limiter holds state for. */
+    public int trackedSessions() {
+        return sessions.size();
+    }
+
     public void forget(UUID session) {
         sessions.remove(session);
     }

@@ -24,7 +24,7 @@ import java.util.Map;
  *       {@code 2} EVENT, {@code 3} ACK), an optional namespace ({@code /} then at most
  *       {@value #MAX_NAMESPACE_CHARS} characters up to a comma or the end), an optional ack id
  *       (EVENT) or a required one (ACK) of at most {@value #MAX_ACK_ID_DIGITS} digits without
- *       leading zeros, and JSON: an object or nothing for CONNECT, nothing for DISCONNECT, an
+ *       leading zeros and at most {@value #MAX_ACK_ID}, and JSON: an object or nothing for CONNECT, nothing for DISCONNECT, an
  *       array starting with the event name for EVENT, an array for ACK.</li>
  * </ul>
  * Refused: Engine.IO v3 length framing ({@code 123:42[...]}), binary packets ({@code 45}, {@code 46},
@@ -35,6 +35,11 @@ final class InboundCodec {
 
     static final int MAX_NAMESPACE_CHARS = 128;
     static final int MAX_ACK_ID_DIGITS = 15;
+    /**
+     * The largest ack id answered: netty-socketio's encoder cannot write a larger one (it fails,
+     * and the answer is lost). socket.io clients count their ack ids up from 0.
+     */
+    static final long MAX_ACK_ID = Integer.MAX_VALUE;
 
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(128).build())
@@ -284,6 +289,9 @@ final class InboundCodec {
                 return new Refused(Reason.MALFORMED_ACK_ID, kind, namespace);
             }
             ackId = Long.parseLong(new String(bytes, at, digits, StandardCharsets.US_ASCII));
+            if (ackId > MAX_ACK_ID) {
+                return new Refused(Reason.MALFORMED_ACK_ID, kind, namespace);
+            }
             at += digits;
         } else if (kind == Kind.ACK) {
             return new Refused(Reason.MALFORMED_ACK_ID, kind, namespace);

@@ -125,6 +125,11 @@ final class PacketGuard extends ChannelInboundHandlerAdapter {
         return sessions;
     }
 
+    /** Records a new Engine.IO session (its transport just bound), for the connect timeout. */
+    void opened(UUID session) {
+        sessions.putIfAbsent(session, System.nanoTime());
+    }
+
     /** Forgets a session that ended. */
     void forget(UUID session) {
         sessions.remove(session);
@@ -351,7 +356,7 @@ final class PacketGuard extends ChannelInboundHandlerAdapter {
             case NOT_AN_EVENT -> refuse(client, namespace, length, ErrorCode.INVALID_PAYLOAD,
                     "an event starts with its name", null, null);
             case MALFORMED_ACK_ID -> refuse(client, namespace, length, ErrorCode.INVALID_PAYLOAD,
-                    "an ack id is a non-negative integer of at most " + InboundCodec.MAX_ACK_ID_DIGITS + " digits",
+                    "an ack id is an integer from 0 to " + InboundCodec.MAX_ACK_ID,
                     null, null);
             case MALFORMED_NAMESPACE -> refuse(client, "/", length, ErrorCode.INVALID_PAYLOAD,
                     "malformed namespace", null, null);

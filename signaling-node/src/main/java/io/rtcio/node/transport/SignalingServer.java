@@ -43,6 +43,7 @@ public final class SignalingServer implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final PacketGuard guard;
     private final SessionSweep sweep;
+    private final RateLimiter limiter;
 
     public SignalingServer(NodeConfig config, SocketRegistry sockets, SignalingMetrics metrics,
                            Authenticator authenticator, List<EventTap> taps) {
@@ -92,6 +93,13 @@ public final class SignalingServer implements AutoCloseable {
                 new UpgradeNoopFix(scheduler));
         stopDiscardedInitializer(server);
         server.setPipelineFactory(new GuardedChannelInitializer(new CorsHandler(origins), guard, limiter));
+        this.limiter = limiter;
+        // netty-socketio reports every session to the default namespace when its transport binds.
+        server.getNamespace(Namespace.DEFAULT_NAME).addConnectListener(client -> {
+            if (guard.alive(client.getSessionId())) {
+                guard.opened(client.getSessionId());
+            }
+        });
         sweep = new SessionSweep(guard, routers.values(), limiter, config.security().sessionLimits().connectTimeout());
     }
 
@@ -127,6 +135,14 @@ public final class SignalingServer implements AutoCloseable {
                     + event.namespace() + ", which is not served (see NAMESPACES)");
         }
         router.on(event.name(), event.handler());
+    }
+
+    /**
+     * Per-session state the transport holds (sessions seen by the edge, their connections, their
+     * rate-limit state): returns to its baseline when the sessions end. For leak tests.
+     */
+    public int sessionStates() {
+        return guard.sessions().size() + TransportChannels.count() + limiter.trackedSessions();
     }
 
     /** Binds the port; throws when it cannot. */

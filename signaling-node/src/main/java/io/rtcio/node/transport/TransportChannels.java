@@ -29,6 +29,11 @@ public final class TransportChannels {
         return CHANNELS.get(session);
     }
 
+    /** How many sessions a connection is known for. */
+    static int count() {
+        return CHANNELS.size();
+    }
+
     /** Forgets a session that ended. */
     static void forget(UUID session) {
         CHANNELS.remove(session);

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rtcio.node.SignalingNode;
 import io.rtcio.node.harness.NodeCluster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -54,6 +55,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The node's edge spoken to in raw Engine.IO v4 / socket.io v5, over HTTP long-polling and
@@ -72,6 +74,7 @@ class RawProtocolUnitTests {
 
     private static NodeCluster cluster;
     private static NodeCluster limitedCluster;
+    private static NodeCluster strictCluster;
     private static HttpClient http;
 
     /** Every raw client a test opened; closed after each test. */
@@ -93,6 +96,9 @@ class RawProtocolUnitTests {
         }
         if (limitedCluster != null) {
             limitedCluster.close();
+        }
+        if (strictCluster != null) {
+            strictCluster.close();
         }
     }
 
@@ -667,6 +673,249 @@ class RawProtocolUnitTests {
 
         assertThat(health.status()).as("%s", health).isNotEqualTo(200);
         assertThat(health.body()).doesNotContain("status");
+    }
+
+    // ------------------------------------------------------------------ hostile input
+
+    /** A node with a short connect timeout and a small room cap, started by the first test that needs it. */
+    private static synchronized NodeCluster strictNode() {
+        if (strictCluster == null) {
+            strictCluster = NodeCluster.start(1, Map.of("CONNECT_TIMEOUT_MS", "1000", "MAX_ROOMS_PER_SOCKET", "3"));
+        }
+        return strictCluster;
+    }
+
+    /** Round trip of a {@code 2probe} on a WebSocket: the time until its {@code 3probe}, the best of three. */
+    private static Duration probeRoundTrip(WsClient client) {
+        Duration best = null;
+        for (int i = 0; i < 3; i++) {
+            long start = System.nanoTime();
+            client.send("2probe");
+            client.await("3probe"::equals);
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            best = best == null || took.compareTo(best) < 0 ? took : best;
+        }
+        return best;
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @ValueSource(strings = {"43", "42"})
+    void aHugeAckIdHeaderCostsTheConnectionNothing(String type) {
+        WsClient client = (WsClient) websocket(cluster);
+        Duration baseline = probeRoundTrip(client);
+
+        client.send(type + "1".repeat(200_000) + "[]");
+        Duration after = probeRoundTrip(client);
+
+        assertThat(after.minus(baseline)).as("2probe after a 200k-digit header (baseline %s)", baseline)
+                .isLessThan(Duration.ofMillis(100));
+        assertThat(client.connect("40")).matches(PUBLIC_ID);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aLengthPrefixedEventIsRefusedLikeAnyMalformedPacket(Kind kind) {
+        String room = room();
+        RawClient observer = websocket(cluster);
+        observer.connect("40");
+        join(observer, room, "observer");
+        RawClient sender = open(kind, cluster);
+        String senderId = sender.connect("40");
+        join(sender, room, "sender");
+        observer.await(named("#rtcio:init-offer"));
+        observer.mark();
+
+        String chat = event("chat-message", Map.of("roomId", room, "text", "smuggled"));
+        String oversized = event("chat-message", Map.of("roomId", room, "text", "x", "pad", "B".repeat(300_000)));
+        sender.send(chat.length() + ":" + chat);
+        sender.send(oversized.length() + ":" + oversized);
+        probe(sender);
+
+        assertThat(probe(observer)).as("nothing smuggled reached the room").isEmpty();
+        sender.send(event("chat-message", Map.of("roomId", room, "text", "plain")));
+        assertThat(payload(observer.await(named("chat-message"))).get("from").asText()).isEqualTo(senderId);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aBatchThatClosesItsSessionAdmitsNothingAfterTheClose(Kind kind) {
+        String room = room();
+        SignalingNode node = cluster.node(0);
+        double before = connections(node);
+        String join = event("join-room", Map.of("roomId", room, "name", "ghost"));
+        byte[] batch = ("1" + RECORD_SEPARATOR + "40" + RECORD_SEPARATOR + join).getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < 3; i++) {
+            RawClient ghost = open(kind, cluster);
+            ghost.sendInOrder(List.of(new Packet(batch, false)));
+        }
+
+        RawClient newcomer = websocket(cluster);
+        newcomer.connect("40");
+        newcomer.send(event("join-room", Map.of("roomId", room, "name", "newcomer")));
+        newcomer.await(named("join-ok"));
+        assertThat(probe(newcomer)).as("no ghost introduced").noneMatch(p -> isEvent(p, "user-connected"));
+        assertThat(connections(node)).as("sockets on the node").isEqualTo(before + 1);
+    }
+
+    private static double connections(SignalingNode node) {
+        return node.metrics().registry().get("signaling.connections").gauge().value();
+    }
+
+    @Test
+    void twentyThousandPingsInOnePostDoNotGrowTheHeap() {
+        PollingClient client = (PollingClient) polling(cluster);
+        long before = heapAfterGc();
+
+        String pings = String.join(RECORD_SEPARATOR, java.util.Collections.nCopies(20_000, "2"));
+        HttpResponse<String> response = client.post(pings.getBytes(StandardCharsets.US_ASCII));
+        long after = heapAfterGc();
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(after - before).as("heap growth in bytes").isLessThan(5L * 1024 * 1024);
+        assertThat(cluster.node(0).isReady()).isTrue();
+    }
+
+    private static long heapAfterGc() {
+        java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+        long least = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            least = Math.min(least, memory.getHeapMemoryUsage().getUsed());
+        }
+        return least;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aMalformedHugeConnectLeavesNoTraceOfItselfInTheLog(Kind kind) {
+        String canary = "eyJCANARY" + UUID.randomUUID();
+        StringBuilder logged = new StringBuilder();
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger)
+                org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.classic.Level level = root.getLevel();
+        ch.qos.logback.core.AppenderBase<ch.qos.logback.classic.spi.ILoggingEvent> capture = new ch.qos.logback.core.AppenderBase<>() {
+            @Override
+            protected void append(ch.qos.logback.classic.spi.ILoggingEvent event) {
+                synchronized (logged) {
+                    logged.append(event.getFormattedMessage()).append('\n');
+                    if (event.getThrowableProxy() != null) {
+                        logged.append(event.getThrowableProxy().getMessage()).append('\n');
+                    }
+                }
+            }
+        };
+        capture.start();
+        // What a node logs in production (INFO and above), captured rather than printed.
+        root.addAppender(capture);
+        java.util.Iterator<ch.qos.logback.core.Appender<ch.qos.logback.classic.spi.ILoggingEvent>> appenders =
+                root.iteratorForAppenders();
+        List<ch.qos.logback.core.Appender<ch.qos.logback.classic.spi.ILoggingEvent>> printing = new ArrayList<>();
+        appenders.forEachRemaining(appender -> {
+            if (appender != capture) {
+                printing.add(appender);
+            }
+        });
+        printing.forEach(root::detachAppender);
+        root.setLevel(ch.qos.logback.classic.Level.INFO);
+        try {
+            RawClient client = open(kind, cluster);
+            client.send("40{\"token\":\"" + canary + "\",\"x\":\"" + "L".repeat(100_000));
+            client.send("40{\"token\":\"" + canary + "\",\"nested\":" + "[{\"a\":".repeat(1_000));
+            assertThat(client.connect("40")).matches(PUBLIC_ID);
+        } finally {
+            root.setLevel(level);
+            printing.forEach(root::addAppender);
+            root.detachAppender(capture);
+        }
+        synchronized (logged) {
+            assertThat(logged.length()).as("log growth, in characters: %s", logged).isLessThan(1024);
+            assertThat(logged.toString()).doesNotContain("CANARY");
+        }
+    }
+
+    @Test
+    void aSessionThatEndsItsNamespaceAndGoesOnLeavesNoStateBehind() {
+        SignalingNode node = cluster.node(0);
+        int baseline = node.sessionStates();
+        for (int i = 0; i < 20; i++) {
+            WsClient client = (WsClient) websocket(cluster);
+            client.connect("40");
+            client.send("41");
+            client.sendQuietly("2");
+            client.sendQuietly("42[\"check-room\",{\"roomId\":\"x\"}]");
+            client.close();
+        }
+        await().atMost(WAIT).untilAsserted(() ->
+                assertThat(node.sessionStates()).as("per-session state").isLessThanOrEqualTo(baseline));
+    }
+
+    @Test
+    void aSocketCanBeInAtMostTheConfiguredNumberOfRooms() {
+        RawClient client = websocket(strictNode());
+        client.connect("40");
+        for (int i = 0; i < 3; i++) {
+            join(client, room(), "n");
+        }
+        String fourth = room();
+        client.send(event("join-room", Map.of("roomId", fourth, "name", "n")));
+
+        JsonNode joinError = payload(client.await(named("join-error")));
+        assertThat(joinError.get("reason").asText()).isEqualTo("too-many-rooms");
+        assertThat(joinError.get("roomId").asText()).isEqualTo(fourth);
+        assertThat(client.received()).filteredOn(named("error"))
+                .extracting(p -> payload(p).get("code").asText()).containsExactly("too-many-rooms");
+        // Leaving one makes room for another.
+        client.mark();
+        client.send(event("leave-room", Map.of("roomId", fourth)));
+        probe(client);
+    }
+
+    @Test
+    void aSessionThatNeverConnectsIsClosedAfterTheConnectTimeout() {
+        WsClient idle = (WsClient) websocket(strictNode());
+        WsClient connected = (WsClient) websocket(strictNode());
+        connected.connect("40");
+
+        assertThat(idle.closed).as("closed by the server").succeedsWithin(WAIT);
+        assertThat(connected.closed).isNotDone();
+        probe(connected);
+    }
+
+    @Test
+    void ackIdsAreNonNegativeIntegersOfBoundedLength() {
+        RawClient client = websocket(cluster);
+        client.connect("40");
+
+        List<String> replies = probeAfter(client, List.of(Packet.text("42-1[\"ask-ice\"]"),
+                Packet.text("4218446744073709551616[\"ask-ice\"]"), Packet.text("422147483648[\"ask-ice\"]")));
+
+        assertThat(replies).filteredOn(named("error"))
+                .extracting(p -> payload(p).get("code").asText())
+                .containsExactly("invalid-payload", "invalid-payload", "invalid-payload");
+        assertThat(replies).noneMatch(p -> p.startsWith("43"));
+        client.send("422147483647[\"ask-ice\"]");
+        assertThat(client.await(p -> p.startsWith("43"))).startsWith("432147483647[");
+        client.send("420[\"ask-ice\"]");
+        assertThat(client.await(p -> p.startsWith("43"))).startsWith("430[");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aConnectNamingTheDefaultNamespaceIsAccepted(Kind kind) {
+        assertThat(open(kind, cluster).connect("40/,{}")).matches(PUBLIC_ID);
+    }
+
+    @Test
+    void anUnknownNamespaceIsNeverEchoedBack() {
+        RawClient client = websocket(cluster);
+        client.connect("40");
+        String namespace = "/" + "n".repeat(10_000);
+
+        List<String> replies = probeAfter(client, List.of(Packet.text("42" + namespace + ",[\"x\",{}]"),
+                Packet.text("40" + namespace + ",{}"), Packet.text("40/unknown,{}")));
+
+        assertThat(replies).noneMatch(p -> p.contains("nnnnnnnnnn"));
+        assertThat(replies).contains("44/unknown,{\"message\":\"Invalid namespace\"}");
     }
 
     // ================================================================== helpers
