@@ -16,6 +16,7 @@ import io.rtcio.node.metrics.SignalingMetrics;
 import io.rtcio.node.ratelimit.RateLimiter;
 import io.rtcio.node.session.SocketRegistry;
 import java.lang.reflect.Field;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +24,8 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The socket.io server of one node: the only place netty-socketio's {@link Configuration} is
@@ -36,6 +39,9 @@ import java.util.concurrent.TimeUnit;
  * session's public id is the same in every namespace.
  */
 public final class SignalingServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SignalingServer.class);
+    private static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
     private final SocketIOServer server;
     private final Map<String, EventRouter> routers = new LinkedHashMap<>();
@@ -175,9 +181,25 @@ public final class SignalingServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the server. netty-socketio waits for its event loops without a bound; one that is
+     * stuck would hold the process forever, so the wait here is bounded and the loops are left to
+     * the process exit.
+     */
     @Override
     public void close() {
         scheduler.shutdownNow();
-        server.stop();
+        Thread stopping = new Thread(server::stop, "socketio-stop");
+        stopping.setDaemon(true);
+        stopping.start();
+        try {
+            stopping.join(STOP_WAIT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (stopping.isAlive()) {
+            log.warn("the socket.io server did not stop within {} s; its event loops are left to the process exit",
+                    STOP_WAIT.toSeconds());
+        }
     }
 }
