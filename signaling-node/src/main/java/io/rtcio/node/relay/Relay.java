@@ -1,8 +1,8 @@
 package io.rtcio.node.relay;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.rtcio.cluster.ClusterBus;
 import io.rtcio.cluster.ClusterMessage;
 import io.rtcio.node.metrics.SignalingMetrics;
@@ -26,7 +26,6 @@ import org.slf4j.LoggerFactory;
 public final class Relay {
 
     private static final Logger log = LoggerFactory.getLogger(Relay.class);
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
 
     private final SocketRegistry sockets;
     private final ClusterBus bus;
@@ -87,8 +86,10 @@ public final class Relay {
 
     /** Sends {@code event} to every member of {@code roomId} except {@code exceptId} (may be null). */
     public CompletionStage<Void> toRoom(String roomId, String exceptId, String event, Map<String, Object> payload) {
-        deliverToLocalMembers(roomId, exceptId, event, payload);
-        ClusterMessage message = new ClusterMessage.ToRoom(bus.localNode(), roomId, exceptId, event, encode(payload));
+        // Encoded once, for the bus and for every local member alike.
+        String encoded = encode(payload);
+        deliverToLocalMembers(roomId, exceptId, event, new RawValue(encoded));
+        ClusterMessage message = new ClusterMessage.ToRoom(bus.localNode(), roomId, exceptId, event, encoded);
         return bus.sendToRoom(roomId, message).exceptionally(error -> {
             metrics.publishFailed();
             log.warn("room broadcast of {} failed: {}", event, error.toString());
@@ -96,7 +97,7 @@ public final class Relay {
         });
     }
 
-    private void deliverToLocalMembers(String roomId, String exceptId, String event, Map<String, Object> payload) {
+    private void deliverToLocalMembers(String roomId, String exceptId, String event, Object payload) {
         for (LocalSocket member : sockets.localMembers(roomId)) {
             if (!member.id().equals(exceptId)) {
                 member.send(event, payload);
@@ -120,9 +121,10 @@ public final class Relay {
                     log.debug("dropping {} for {}: the relay policy refuses it here", toSocket.event(), toSocket.targetSocket());
                     return;
                 }
-                target.send(toSocket.event(), decode(toSocket.payloadJson()));
+                // The payload is already JSON (this service encoded it on the sending node): written as is.
+                target.send(toSocket.event(), new RawValue(toSocket.payloadJson()));
             } else if (message instanceof ClusterMessage.ToRoom toRoom) {
-                deliverToLocalMembers(toRoom.roomId(), toRoom.exceptSocket(), toRoom.event(), decode(toRoom.payloadJson()));
+                deliverToLocalMembers(toRoom.roomId(), toRoom.exceptSocket(), toRoom.event(), new RawValue(toRoom.payloadJson()));
             }
         } catch (RuntimeException e) {
             metrics.receiveFailed();
@@ -135,14 +137,6 @@ public final class Relay {
             return json.writeValueAsString(payload);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("payload cannot be encoded", e);
-        }
-    }
-
-    private Map<String, Object> decode(String payloadJson) {
-        try {
-            return json.readValue(payloadJson, MAP);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("payload cannot be decoded: " + e.getOriginalMessage(), e);
         }
     }
 }

@@ -1,11 +1,18 @@
 package io.rtcio.node.session;
 
 import com.corundumstudio.socketio.SocketIOClient;
+import com.corundumstudio.socketio.Transport;
+import com.corundumstudio.socketio.handler.ClientHead;
+import com.corundumstudio.socketio.protocol.Packet;
 import com.corundumstudio.socketio.transport.NamespaceClient;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.rtcio.cluster.MediaState;
 import io.rtcio.node.transport.TransportChannels;
 import io.rtcio.node.auth.Identity;
+import java.util.Iterator;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -181,9 +188,43 @@ public final class LocalSocket {
         }
     }
 
+    /**
+     * Packets a polling client may leave waiting for its next GET, and bytes a WebSocket client may
+     * leave unread, before it is cut off: a client that stops reading cannot make the node hold an
+     * unbounded backlog for it (ping timeout alone would let it grow for 45 s).
+     */
+    public static final int MAX_QUEUED_PACKETS = 2048;
+    public static final long MAX_UNREAD_BYTES = 16L * 1024 * 1024;
+
     /** Sends one event with one argument to this socket. Safe from any thread. */
     public void send(String event, Object payload) {
+        if (overflowing()) {
+            log.warn("disconnecting socket {}: it is not reading what it is sent", id);
+            kick();
+            return;
+        }
         client.sendEvent(event, payload);
+    }
+
+    private boolean overflowing() {
+        if (!(client instanceof NamespaceClient namespaceClient)) {
+            return false;
+        }
+        ClientHead head = namespaceClient.getBaseClient();
+        if (head.getCurrentTransport() == Transport.POLLING) {
+            Queue<Packet> queue = head.getPacketsQueue(Transport.POLLING);
+            if (queue.peek() == null) {
+                return false;
+            }
+            int counted = 0;
+            for (Iterator<Packet> it = queue.iterator(); it.hasNext() && counted <= MAX_QUEUED_PACKETS; it.next()) {
+                counted++;
+            }
+            return counted > MAX_QUEUED_PACKETS;
+        }
+        Channel channel = TransportChannels.channelOf(head.getSessionId());
+        ChannelOutboundBuffer unread = channel == null ? null : channel.unsafe().outboundBuffer();
+        return unread != null && unread.totalPendingWriteBytes() > MAX_UNREAD_BYTES;
     }
 
     /** Closes the transport from the server side; does not rely on the client's cooperation. */

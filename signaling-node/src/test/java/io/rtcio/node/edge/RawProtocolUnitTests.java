@@ -680,7 +680,8 @@ class RawProtocolUnitTests {
     /** A node with a short connect timeout and a small room cap, started by the first test that needs it. */
     private static synchronized NodeCluster strictNode() {
         if (strictCluster == null) {
-            strictCluster = NodeCluster.start(1, Map.of("CONNECT_TIMEOUT_MS", "1000", "MAX_ROOMS_PER_SOCKET", "3"));
+            strictCluster = NodeCluster.start(1, Map.of("CONNECT_TIMEOUT_MS", "1000", "MAX_ROOMS_PER_SOCKET", "3",
+                    "RATE_LIMIT_EVENTS_PER_SEC", "0"));
         }
         return strictCluster;
     }
@@ -881,6 +882,28 @@ class RawProtocolUnitTests {
         assertThat(idle.closed).as("closed by the server").succeedsWithin(WAIT);
         assertThat(connected.closed).isNotDone();
         probe(connected);
+    }
+
+    @Test
+    void aPollingClientThatStopsReadingIsCutOffInsteadOfQueuedForWithoutBound() {
+        NodeCluster node = strictNode();
+        String room = room();
+        RawClient reader = polling(node);
+        String readerId = reader.connect("40");
+        join(reader, room, "stops reading");
+        RawClient sender = websocket(node);
+        sender.connect("40");
+        join(sender, room, "sender");
+        double before = connections(node.node(0));
+
+        // The reader sends no more GETs; more relays than a session may have waiting for it.
+        String relay = event("#rtcio:message", Map.of("target", readerId, "data", Map.of("n", 1)));
+        List<Packet> relays = java.util.Collections.nCopies(io.rtcio.node.session.LocalSocket.MAX_QUEUED_PACKETS + 50,
+                Packet.text(relay));
+        sender.sendInOrder(relays);
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(connections(node.node(0))).isEqualTo(before - 1));
+        assertThat(sender.await(named("user-disconnected"))).contains(readerId);
     }
 
     @Test
