@@ -20,8 +20,45 @@ final class Chart {
     static final Path CHART = MODULE.resolve("rtcio-cluster");
     static final Path VALUES = MODULE.resolve("src/test/resources/values");
     static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+    /** The cluster version templates are rendered for (the chart needs 1.27 or later). */
+    static final String KUBE_VERSION = "1.30.0";
 
     private Chart() {
+    }
+
+    /**
+     * Helm leaves hooks (the {@code helm test} pod) out of a rendered manifest. To validate them too, the
+     * chart is copied once with each hook annotation renamed to {@link #HOOK_MARK}.
+     */
+    static final String HOOK_MARK = "test.rtcio.io/helm-hook";
+    private static final Lazy HOOKS_VISIBLE = new Lazy();
+
+    private static final class Lazy {
+        private Path copy;
+
+        synchronized Path get() {
+            if (copy == null) {
+                try {
+                    Path dir = Files.createTempDirectory("rtcio-chart");
+                    Path target = dir.resolve(CHART.getFileName().toString());
+                    try (var files = Files.walk(CHART)) {
+                        for (Path p : (Iterable<Path>) files::iterator) {
+                            Path to = target.resolve(CHART.relativize(p).toString());
+                            if (Files.isDirectory(p)) {
+                                Files.createDirectories(to);
+                            } else {
+                                String text = Files.readString(p);
+                                Files.writeString(to, text.replace("helm.sh/hook:", HOOK_MARK + ":"));
+                            }
+                        }
+                    }
+                    copy = target;
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            return copy;
+        }
     }
 
     private static Path locateModule() {
@@ -34,7 +71,8 @@ final class Chart {
 
     /** Renders the chart as release {@code release} in {@code namespace} with a values file and extra --set pairs. */
     static String render(String release, String namespace, Path valuesFile, Map<String, ?> sets) {
-        TemplateCommand command = new Helm(CHART).template().withName(release).withNamespace(namespace);
+        TemplateCommand command = new Helm(HOOKS_VISIBLE.get()).template().withName(release).withNamespace(namespace)
+                .withKubeVersion(KUBE_VERSION);
         if (valuesFile != null) {
             command = command.withValuesFile(valuesFile);
         }
@@ -66,6 +104,6 @@ final class Chart {
 
     static boolean isHook(HasMetadata o) {
         Map<String, String> annotations = o.getMetadata().getAnnotations();
-        return annotations != null && annotations.containsKey("helm.sh/hook");
+        return annotations != null && (annotations.containsKey("helm.sh/hook") || annotations.containsKey(HOOK_MARK));
     }
 }

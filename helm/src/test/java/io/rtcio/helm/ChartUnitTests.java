@@ -66,9 +66,9 @@ class ChartUnitTests {
                 Arguments.of("keda", List.of("ScaledObject", "PodDisruptionBudget"), List.of("HorizontalPodAutoscaler")),
                 Arguments.of("ingress-nginx", List.of("Ingress", "PodDisruptionBudget"), List.of("HTTPRoute")),
                 Arguments.of("gateway-api", List.of("HTTPRoute", "PodDisruptionBudget"), List.of("Ingress")),
-                Arguments.of("sentinel", List.of("NetworkPolicy", "Secret"), List.of()),
+                Arguments.of("sentinel", List.of("NetworkPolicy", "Secret", "PodDisruptionBudget"), List.of("HorizontalPodAutoscaler")),
                 Arguments.of("networkpolicy-off", List.of("PodDisruptionBudget"), List.of("NetworkPolicy", "Secret")),
-                Arguments.of("demo-redis", List.of("NetworkPolicy", "ServiceMonitor"), List.of()));
+                Arguments.of("demo-redis", List.of("NetworkPolicy", "ServiceMonitor"), List.of("Ingress", "Secret")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -146,7 +146,7 @@ class ChartUnitTests {
     void helmTestDoesAnEngineIoHandshakeThroughTheService() {
         Pod test = Chart.parse(Chart.render("defaults", Map.of())).stream()
                 .filter(o -> o instanceof Pod).map(Pod.class::cast).findFirst().orElseThrow();
-        assertThat(test.getMetadata().getAnnotations()).containsEntry("helm.sh/hook", "test");
+        assertThat(test.getMetadata().getAnnotations()).containsEntry(Chart.HOOK_MARK, "test");
         assertThat(String.join(" ", test.getSpec().getContainers().get(0).getCommand()))
                 .contains("http://rel-rtcio-cluster:3001/socket.io/?EIO=4&transport=polling").contains("\"sid\"");
     }
@@ -164,6 +164,15 @@ class ChartUnitTests {
         assertThat(objects.stream().filter(o -> o.getKind().equals("PrometheusRule")).count()).isEqualTo(ruleFiles);
         assertThat(objects.stream().filter(o -> o instanceof ConfigMap
                 && "1".equals(o.getMetadata().getLabels().get("grafana_dashboard"))).count()).isEqualTo(dashboardFiles);
+    }
+
+    @Test
+    void notesNameTheEndpointAndWarnAboutTheDemoRedis() {
+        String notes = new Helm(Chart.CHART).install().withName("rel").withNamespace("ns1")
+                .withKubeVersion(Chart.KUBE_VERSION).withValuesFile(Chart.VALUES.resolve("demo-redis.yaml"))
+                .dryRun().clientOnly().call().getOutput();
+        assertThat(notes).contains("http://rel-rtcio-cluster.ns1.svc:3001/socket.io/")
+                .contains("demo Redis is a single pod").contains("helm test rel -n ns1");
     }
 
     static Stream<Arguments> invalidValues() {
