@@ -175,6 +175,40 @@ class ChartUnitTests {
                 .contains("demo Redis is a single pod").contains("helm test rel -n ns1");
     }
 
+    /** Every variable of the README's configuration table reaches the node under some values. */
+    @Test
+    void everyReadmeSettingIsAValue() throws Exception {
+        String readme = java.nio.file.Files.readString(Chart.MODULE.getParent().resolve("README.md"));
+        String table = readme.substring(readme.indexOf("## Configuration"));
+        table = table.substring(0, table.indexOf("\n## ", 5));
+        java.util.Set<String> documented = new java.util.TreeSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^\\| (.*?) \\|").matcher(table);
+        while (m.find()) {
+            java.util.regex.Matcher v = java.util.regex.Pattern.compile("`([A-Z][A-Z0-9_]+)`").matcher(m.group(1));
+            while (v.find()) {
+                documented.add(v.group(1));
+            }
+        }
+        assertThat(documented).contains("PORT", "REDIS_URL", "JWT_JWKS_FILE", "NAMESPACES");
+        java.util.Set<String> rendered = new java.util.TreeSet<>();
+        List<String> renders = new ArrayList<>();
+        MATRIX.forEach(v -> renders.add(Chart.render(v, Map.of())));
+        renders.add(Chart.render("hpa", Map.of("config.rateLimit.burst", 200, "config.namespaces", "/calls:rtcio",
+                "auth.mode", "hs256", "auth.jwtSecret", "x".repeat(32), "auth.issuer", "i", "auth.audience", "a",
+                "auth.required", "true")));
+        for (String yaml : renders) {
+            for (HasMetadata o : Chart.parse(yaml)) {
+                if (o instanceof ConfigMap cm && cm.getData() != null) {
+                    rendered.addAll(cm.getData().keySet());
+                }
+                if (o instanceof Deployment d) {
+                    d.getSpec().getTemplate().getSpec().getContainers().forEach(c -> c.getEnv().forEach(e -> rendered.add(e.getName())));
+                }
+            }
+        }
+        assertThat(rendered).containsAll(documented);
+    }
+
     static Stream<Arguments> invalidValues() {
         return Stream.of(
                 Arguments.of(Map.of("image.tag", "latest"), "image/tag"),
