@@ -228,6 +228,8 @@ class ChartUnitTests {
                 Arguments.of(Map.of("redis.url", "redis://r", "redis.heartbeatMs", 3000, "redis.leaseMs", 6000),
                         "leaseMs must be more than twice"),
                 Arguments.of(Map.of("replicaCount", 3), "needs Redis"),
+                Arguments.of(Map.of("existingSecret", "mine", "auth.mode", "hs256", "auth.jwtSecret", "x".repeat(40)),
+                        "auth/jwtSecret"),
                 Arguments.of(Map.of("ingress.enabled", true, "ingress.proxyTimeoutSeconds", 30), "proxyTimeoutSeconds"));
     }
 
