@@ -86,6 +86,9 @@ app.kubernetes.io/part-of: rtcio-cluster
 {{- if le (int .Values.redis.leaseMs) (mul 2 (int .Values.redis.heartbeatMs)) }}
 {{- fail "redis.leaseMs must be more than twice redis.heartbeatMs" }}
 {{- end }}
+{{- if lt (int64 .Values.config.maxFrameBytes) (int64 .Values.config.maxEventBytes) }}
+{{- fail "config.maxFrameBytes must be at least config.maxEventBytes" }}
+{{- end }}
 {{- if eq (int .Values.ports.http) (int .Values.ports.management) }}
 {{- fail "ports.http and ports.management must differ" }}
 {{- end }}

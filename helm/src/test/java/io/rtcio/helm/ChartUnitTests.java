@@ -209,6 +209,39 @@ class ChartUnitTests {
         assertThat(rendered).containsAll(documented);
     }
 
+    /** The node's configuration loader accepts the environment of every rendering (secrets and key files aside). */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"defaults", "hpa", "keda", "ingress-nginx", "gateway-api", "sentinel", "cluster",
+            "networkpolicy-off", "demo-redis"})
+    void theNodeAcceptsTheRenderedConfiguration(String values, @org.junit.jupiter.api.io.TempDir java.nio.file.Path keys)
+            throws Exception {
+        List<HasMetadata> objects = Chart.parse(Chart.render(values, Map.of()));
+        Deployment d = all(objects, Deployment.class).stream()
+                .filter(x -> "signaling".equals(x.getMetadata().getLabels().get("app.kubernetes.io/component")))
+                .findFirst().orElseThrow();
+        Map<String, String> env = new java.util.HashMap<>(one(objects, ConfigMap.class).getData());
+        for (EnvVar e : d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()) {
+            if (e.getValue() != null && e.getValue().startsWith("/etc/rtcio/keys/")) {
+                // The key file as the Secret volume would mount it.
+                String key = e.getValue().substring("/etc/rtcio/keys/".length());
+                io.fabric8.kubernetes.api.model.Secret secret = one(objects, io.fabric8.kubernetes.api.model.Secret.class);
+                java.nio.file.Path file = keys.resolve(key);
+                java.nio.file.Files.write(file, java.util.Base64.getDecoder().decode(secret.getData().get(key)));
+                env.put(e.getName(), file.toString());
+            } else if (e.getValue() != null) {
+                env.put(e.getName(), e.getValue());
+            } else if (e.getName().equals("NODE_ID")) {
+                env.put("NODE_ID", "rel-rtcio-cluster-5d8f9c7b6d-x2x9q");
+            } else if (e.getName().equals("REDIS_URL")) {
+                env.put("REDIS_URL", "redis://redis.data.svc:6379");
+            } else {
+                env.put(e.getName(), "s".repeat(40)); // a secret from a Secret
+            }
+        }
+        io.rtcio.node.config.NodeConfig config = io.rtcio.node.config.ConfigLoader.from(env);
+        assertThat(config).isNotNull();
+    }
+
     static Stream<Arguments> invalidValues() {
         return Stream.of(
                 Arguments.of(Map.of("image.tag", "latest"), "image/tag"),
@@ -228,6 +261,8 @@ class ChartUnitTests {
                 Arguments.of(Map.of("redis.url", "redis://r", "redis.heartbeatMs", 3000, "redis.leaseMs", 6000),
                         "leaseMs must be more than twice"),
                 Arguments.of(Map.of("replicaCount", 3), "needs Redis"),
+                Arguments.of(Map.of("config.maxEventBytes", 8192, "config.maxFrameBytes", 4096), "at least config.maxEventBytes"),
+                Arguments.of(Map.of("config.pingIntervalMs", 600000), "pingIntervalMs"),
                 Arguments.of(Map.of("existingSecret", "mine", "auth.mode", "hs256", "auth.jwtSecret", "x".repeat(40)),
                         "auth/jwtSecret"),
                 Arguments.of(Map.of("ingress.enabled", true, "ingress.proxyTimeoutSeconds", 30), "proxyTimeoutSeconds"));

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class DeployManifestsUnitTests {
 
-    static final String REGENERATE = "mvn -B -pl helm test -Dtest=DeployManifestsUnitTests -Ddeploy.k8s.regenerate=true";
+    static final String REGENERATE = "mvn -B -pl helm -am test -Dsurefire.failIfNoSpecifiedTests=false -Dtest=DeployManifestsUnitTests -Ddeploy.k8s.regenerate=true";
     static final String RELEASE = "rtcio-cluster";
     static final String NAMESPACE = "rtcio";
     static final Path DEPLOY = Chart.MODULE.getParent().resolve("deploy/k8s");
