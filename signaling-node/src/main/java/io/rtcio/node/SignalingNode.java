@@ -12,6 +12,7 @@ import io.rtcio.node.health.ManagementRoutes;
 import io.rtcio.node.health.ManagementServer;
 import io.rtcio.node.ice.IceHandler;
 import io.rtcio.node.media.MediaHandlers;
+import io.rtcio.node.metrics.MeteredHandlers;
 import io.rtcio.node.metrics.SignalingMetrics;
 import io.rtcio.node.protocol.Events;
 import io.rtcio.node.relay.Relay;
@@ -32,6 +33,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -76,7 +78,7 @@ public final class SignalingNode implements AutoCloseable {
         Clock clock = Clock.systemUTC();
 
         maintenance = new ClusterMaintenance(config.nodeId(), config.heartbeat(), config.lease(), backend.presence(),
-                rooms, sockets);
+                rooms, sockets, metrics);
         server = new SignalingServer(config, sockets, metrics, extensions.authenticator() != null
                 ? extensions.authenticator() : Authenticators.fromConfig(config.security()), extensions.taps());
         RelayPolicy relayPolicy = RelayPolicy.forScope(config.security().relayScope(), config.nodeId(), sockets,
@@ -88,18 +90,20 @@ public final class SignalingNode implements AutoCloseable {
             router.lifecycle(
                     socket -> {
                         watchTransportOf(socket);
+                        metrics.connectionOpened(socket.onWebSocket() ? SignalingMetrics.Transport.WEBSOCKET
+                                : SignalingMetrics.Transport.POLLING);
                         return backend.presence().register(socket.id(), config.nodeId());
                     },
-                    socket -> rooms.leaveAll(socket).thenCompose(ok -> backend.presence().unregister(socket.id()))
+                    socket -> departed(socket).thenCompose(ok -> backend.presence().unregister(socket.id()))
                             .exceptionally(error -> {
                                 // Redis away: its directory entry goes with the next stale-socket sweep.
                                 log.debug("socket {} left; its directory entry stays for now: {}", socket.id(), error.toString());
                                 return null;
                             }));
             router.on(Events.RTCIO_MESSAGE, relayHandler);
-            router.on(Events.JOIN_ROOM, rooms.joinHandler());
+            router.on(Events.JOIN_ROOM, MeteredHandlers.join(rooms.joinHandler(), metrics));
             router.on(Events.CHECK_ROOM, rooms.checkHandler());
-            router.on(Events.LEAVE_ROOM, rooms.leaveHandler());
+            router.on(Events.LEAVE_ROOM, MeteredHandlers.leave(rooms.leaveHandler(), metrics));
             router.on(Events.MEDIA_STATE, media.mediaState());
             router.on(Events.STOP_SCREEN_SHARE, media.stopScreenShare());
             router.on(Events.CHAT_MESSAGE, new ChatHandler(relay, clock));
@@ -122,10 +126,24 @@ public final class SignalingNode implements AutoCloseable {
         }
         if (channel.eventLoop().parent() != null) {
             watchdog.watch(channel.eventLoop().parent());
+            metrics.bindEventLoops(channel.eventLoop().parent());
         }
         if (channel.parent() != null && channel.parent().eventLoop().parent() != null) {
             watchdog.watch(channel.parent().eventLoop().parent());
+            metrics.bindEventLoops(channel.parent().eventLoop().parent());
         }
+    }
+
+    /** A socket is gone: counted, then its rooms are told (as part of the same departure). */
+    private CompletionStage<Void> departed(LocalSocket socket) {
+        if (closed.get()) {
+            metrics.connectionClosed(SignalingMetrics.CloseReason.SHUTDOWN);
+        } else {
+            metrics.connectionClosed(socket.engineSession());
+        }
+        metrics.leaves(closed.get() ? SignalingMetrics.LeaveCause.SHUTDOWN : SignalingMetrics.LeaveCause.DISCONNECT,
+                socket.rooms().size());
+        return rooms.leaveAll(socket);
     }
 
     private ManagementRoutes.Check liveness() {
@@ -208,6 +226,7 @@ public final class SignalingNode implements AutoCloseable {
         if (socket == null) {
             return false;
         }
+        metrics.closing(socket.engineSession(), SignalingMetrics.CloseReason.SERVER);
         socket.kick();
         return true;
     }
@@ -228,6 +247,7 @@ public final class SignalingNode implements AutoCloseable {
         maintenance.close();
         management.close();
         watchdog.close();
+        metrics.close();
         log.info("node {} stopped", config.nodeId());
     }
 
@@ -235,6 +255,7 @@ public final class SignalingNode implements AutoCloseable {
     private void leaveAllRooms() {
         List<CompletableFuture<Void>> departures = new ArrayList<>();
         for (LocalSocket socket : sockets.all()) {
+            metrics.leaves(SignalingMetrics.LeaveCause.SHUTDOWN, socket.rooms().size());
             departures.add(socket.submit(() -> rooms.leaveAll(socket)).toCompletableFuture());
         }
         try {
