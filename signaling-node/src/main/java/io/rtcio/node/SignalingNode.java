@@ -12,7 +12,9 @@ import io.rtcio.node.health.ManagementRoutes;
 import io.rtcio.node.health.ManagementServer;
 import io.rtcio.node.ice.IceHandler;
 import io.rtcio.node.media.MediaHandlers;
+import io.rtcio.node.config.RoomMetricsConfig;
 import io.rtcio.node.metrics.MeteredHandlers;
+import io.rtcio.node.metrics.RoomMetrics;
 import io.rtcio.node.metrics.SignalingMetrics;
 import io.rtcio.node.protocol.Events;
 import io.rtcio.node.relay.Relay;
@@ -31,7 +33,9 @@ import io.rtcio.node.transport.TransportChannels;
 import io.rtcio.node.cluster.ClusterMaintenance;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -54,6 +58,7 @@ public final class SignalingNode implements AutoCloseable {
     private final ClusterBackend backend;
     private final SocketRegistry sockets = new SocketRegistry();
     private final SignalingMetrics metrics;
+    private final RoomMetrics roomMetrics;
     private final SignalingServer server;
     private final ManagementServer management;
     private final ClusterMaintenance maintenance;
@@ -62,11 +67,13 @@ public final class SignalingNode implements AutoCloseable {
     private final AtomicBoolean ready = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private SignalingNode(NodeConfig config, ClusterBackend backend, Extensions extensions) {
+    private SignalingNode(NodeConfig config, ClusterBackend backend, Extensions extensions,
+                          RoomMetricsConfig roomMetricsConfig) {
         this.config = config;
         this.backend = backend;
         this.metrics = new SignalingMetrics(config.nodeId());
         metrics.bindGauges(sockets::size, sockets::roomCount);
+        this.roomMetrics = new RoomMetrics(config.nodeId(), sockets, roomMetricsConfig, metrics);
 
         Relay relay = new Relay(sockets, backend.bus(), metrics);
         MembershipAnnouncer announcer = new MembershipAnnouncer(sockets, backend.bus());
@@ -112,7 +119,7 @@ public final class SignalingNode implements AutoCloseable {
         extensions.events().forEach(server::on);
 
         management = new ManagementServer(config.host(), config.managementPort(),
-                new ManagementRoutes(this::liveness, this::readiness, metrics::scrape));
+                new ManagementRoutes(this::liveness, this::readiness, this::scrape, this::describeRooms));
     }
 
     /**
@@ -132,6 +139,19 @@ public final class SignalingNode implements AutoCloseable {
             watchdog.watch(channel.parent().eventLoop().parent());
             metrics.bindEventLoops(channel.parent().eventLoop().parent());
         }
+    }
+
+    private String scrape() {
+        roomMetrics.refresh();
+        return metrics.scrape();
+    }
+
+    private Object describeRooms(int limit) {
+        roomMetrics.refresh();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("node", config.nodeId());
+        body.putAll(roomMetrics.describe(limit));
+        return body;
     }
 
     /** A socket is gone: counted, then its rooms are told (as part of the same departure). */
@@ -175,7 +195,12 @@ public final class SignalingNode implements AutoCloseable {
 
     /** Starts a node with {@code extensions} on {@code backend}; the caller keeps ownership of the backend. */
     static SignalingNode start(NodeConfig config, ClusterBackend backend, Extensions extensions) {
-        SignalingNode node = new SignalingNode(config, backend, extensions);
+        return start(config, backend, extensions, RoomMetricsConfig.DEFAULT);
+    }
+
+    static SignalingNode start(NodeConfig config, ClusterBackend backend, Extensions extensions,
+                               RoomMetricsConfig roomMetrics) {
+        SignalingNode node = new SignalingNode(config, backend, extensions, roomMetrics);
         try {
             node.management.start();
             node.maintenance.start();
