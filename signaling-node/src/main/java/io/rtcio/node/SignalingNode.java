@@ -31,7 +31,9 @@ import io.rtcio.node.transport.EventRouter;
 import io.rtcio.node.transport.SignalingServer;
 import io.rtcio.node.transport.TransportChannels;
 import io.rtcio.node.cluster.ClusterMaintenance;
+import io.rtcio.node.logging.JsonLineEncoder;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -293,36 +295,127 @@ public final class SignalingNode implements AutoCloseable {
     }
 
     /**
-     * Runs a node configured from the environment until the JVM is asked to stop.
+     * Runs a node configured from the environment until the JVM is asked to stop. A bad setting
+     * stops it at once; a cluster backend that cannot be reached yet (Redis not up) is retried with
+     * back-off while the management port answers {@code /health} 200 and {@code /ready} 503, so
+     * the process neither exits nor takes sockets until it can serve them.
      *
      * @return the process exit code: 2 for a bad setting, 1 when the node cannot start
      */
     static int run() throws InterruptedException {
+        Logger startup = LoggerFactory.getLogger(STARTUP_LOGGER);
         NodeConfig config;
-        ClusterBackend backend;
+        RoomMetricsConfig roomMetrics;
+        ClusterConfig clusterConfig;
         try {
             config = ConfigLoader.fromEnvironment();
-            backend = ClusterBackend.create(new ClusterConfig(config.nodeId(), config.redisUrl(), config.keyPrefix(),
-                    config.heartbeat(), config.lease()));
+            roomMetrics = RoomMetricsConfig.from(System.getenv());
+            clusterConfig = new ClusterConfig(config.nodeId(), config.redisUrl(), config.keyPrefix(),
+                    config.heartbeat(), config.lease());
         } catch (ConfigException | IllegalArgumentException e) {
-            System.err.println("invalid configuration: " + e.getMessage());
+            startup.error("invalid configuration: {}", e.getMessage());
             return 2;
+        }
+        nameNodeInLogs(config.nodeId());
+        CountDownLatch stopped = new CountDownLatch(1);
+        AtomicBoolean stopping = new AtomicBoolean();
+        Thread hook = new Thread(() -> {
+            stopping.set(true);
+            stopped.countDown();
+        }, "shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        ClusterBackend backend;
+        try {
+            backend = connect(config, clusterConfig, stopped, startup);
+        } catch (ConfigException | IllegalArgumentException e) {
+            startup.error("invalid configuration: {}", e.getMessage());
+            return 2;
+        }
+        if (backend == null) {
+            return 0;
         }
         SignalingNode node;
         try {
-            node = start(config, backend);
+            node = start(config, backend, Extensions.NONE, roomMetrics);
         } catch (RuntimeException e) {
-            log.error("node failed to start: {}", e.getMessage());
+            startup.error("node failed to start: {}", e.getMessage());
             backend.close();
             return 1;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        CountDownLatch closed = new CountDownLatch(1);
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                node.close();
+                backend.close();
+                closed.countDown();
+            }, "shutdown"));
+        } catch (IllegalStateException e) {
+            stopping.set(true); // the JVM is already shutting down
+        }
+        if (stopping.get()) {
             node.close();
             backend.close();
-            stopped.countDown();
-        }, "shutdown"));
-        stopped.await();
+            return 0;
+        }
+        closed.await();
         return 0;
+    }
+
+    /** Name of the logger for start-up failures (one event on stderr, in the configured format). */
+    static final String STARTUP_LOGGER = "io.rtcio.node.startup";
+    /** First wait before retrying an unreachable cluster backend; doubles up to {@link #CONNECT_RETRY_MAX}. */
+    static final Duration CONNECT_RETRY_FIRST = Duration.ofSeconds(1);
+    static final Duration CONNECT_RETRY_MAX = Duration.ofSeconds(30);
+
+    /**
+     * Opens the cluster backend, retrying with back-off while it cannot be reached; meanwhile a
+     * stand-in management server says "not ready". Null when the process was asked to stop first.
+     */
+    private static ClusterBackend connect(NodeConfig config, ClusterConfig clusterConfig, CountDownLatch stopped,
+                                          Logger startup) throws InterruptedException {
+        Duration wait = CONNECT_RETRY_FIRST;
+        SignalingMetrics waiting = null;
+        ManagementServer standIn = null;
+        try {
+            while (true) {
+                try {
+                    return ClusterBackend.create(clusterConfig);
+                } catch (ConfigException | IllegalArgumentException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    if (standIn == null) {
+                        waiting = new SignalingMetrics(config.nodeId());
+                        SignalingMetrics exposed = waiting;
+                        standIn = new ManagementServer(config.host(), config.managementPort(), new ManagementRoutes(
+                                ManagementRoutes.Check::ok, () -> ManagementRoutes.Check.failing("waiting for the cluster state"),
+                                exposed::scrape));
+                        standIn.start();
+                    }
+                    waiting.heartbeatFailed();
+                    startup.warn("cluster state unreachable at start-up, retrying in {} s: {}", wait.toSeconds(),
+                            e.getMessage());
+                }
+                if (stopped.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                    return null;
+                }
+                wait = wait.multipliedBy(2).compareTo(CONNECT_RETRY_MAX) > 0 ? CONNECT_RETRY_MAX : wait.multipliedBy(2);
+            }
+        } finally {
+            if (standIn != null) {
+                standIn.close();
+            }
+            if (waiting != null) {
+                waiting.close();
+            }
+        }
+    }
+
+    /** Puts the node id on every log line from now on (see the logback configurations). */
+    private static void nameNodeInLogs(String nodeId) {
+        System.setProperty(JsonLineEncoder.NODE_PROPERTY, nodeId);
+        if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
+            context.putProperty(JsonLineEncoder.NODE_PROPERTY, nodeId);
+        }
     }
 }
