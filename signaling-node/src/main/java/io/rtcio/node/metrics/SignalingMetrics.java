@@ -83,6 +83,8 @@ public final class SignalingMetrics {
     /** Latency histograms: these bounds keep each to a fixed, small number of buckets. */
     static final Duration HISTOGRAM_MIN = Duration.ofMillis(1);
     static final Duration HISTOGRAM_MAX = Duration.ofMillis(2500);
+    /** At most this many buckets per latency histogram (and per path); tests hold the bound. */
+    static final int MAX_HISTOGRAM_BUCKETS = 64;
     static final Duration[] LATENCY_SLOS = {Duration.ofMillis(5), Duration.ofMillis(25), Duration.ofMillis(100),
         Duration.ofMillis(250), Duration.ofSeconds(1)};
 
