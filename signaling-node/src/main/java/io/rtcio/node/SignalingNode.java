@@ -76,6 +76,8 @@ public final class SignalingNode implements AutoCloseable {
         this.metrics = new SignalingMetrics(config.nodeId());
         metrics.bindGauges(sockets::size, sockets::roomCount);
         this.roomMetrics = new RoomMetrics(config.nodeId(), sockets, roomMetricsConfig, metrics);
+        metrics.gauge("signaling.ready", "1 while the node takes new sockets (what /ready answers), else 0", this,
+                node -> node.isReady() ? 1 : 0);
 
         Relay relay = new Relay(sockets, backend.bus(), metrics);
         MembershipAnnouncer announcer = new MembershipAnnouncer(sockets, backend.bus());
@@ -386,6 +388,8 @@ public final class SignalingNode implements AutoCloseable {
                 } catch (RuntimeException e) {
                     if (standIn == null) {
                         waiting = new SignalingMetrics(config.nodeId());
+                        waiting.gauge("signaling.ready", "1 while the node takes new sockets (what /ready answers), else 0",
+                                config, unused -> 0);
                         SignalingMetrics exposed = waiting;
                         standIn = new ManagementServer(config.host(), config.managementPort(), new ManagementRoutes(
                                 ManagementRoutes.Check::ok, () -> ManagementRoutes.Check.failing("waiting for the cluster state"),
