@@ -133,15 +133,17 @@ public final class SignalingMetrics {
     public SignalingMetrics(String nodeId, BuildInfo build) {
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registry.config().commonTags("node_id", nodeId);
-        // Netty's allocator binder registers its gauges without help text; Prometheus lint wants one.
+        // Micrometer's Netty binders register their gauges without help text; Prometheus lint wants one.
         registry.config().meterFilter(new MeterFilter() {
             @Override
             public Meter.Id map(Meter.Id id) {
-                return id.getDescription() == null && id.getName().startsWith("netty.allocator.")
-                        ? new Meter.Id(id.getName(), Tags.of(id.getTags()), id.getBaseUnit(),
-                                "Netty buffer allocator: " + id.getName().substring("netty.allocator.".length())
-                                        .replace('.', ' '), id.getType())
-                        : id;
+                if (id.getDescription() != null || !id.getName().startsWith("netty.")) {
+                    return id;
+                }
+                String what = id.getName().startsWith("netty.eventexecutor.") ? "Netty event loop: " : "Netty buffer allocator: ";
+                String rest = id.getName().substring(id.getName().indexOf('.', "netty.".length()) + 1);
+                return new Meter.Id(id.getName(), Tags.of(id.getTags()), id.getBaseUnit(), what + rest.replace('.', ' '),
+                        id.getType());
             }
         });
         for (ErrorCode code : ErrorCode.values()) {
