@@ -86,6 +86,8 @@ public final class RoomMetrics {
     private final MultiGauge topRooms;
     private final Map<SizeClass, Integer> bySize = new EnumMap<>(SizeClass.class);
     private volatile List<RoomView> views = List.of();
+    /** Labels of the rooms seen at the last refresh: each room is hashed once while it lasts. */
+    private Map<String, String> labels = new HashMap<>();
     private volatile int ownedRooms;
     private volatile int ownedMembers;
     private long refreshedAt = System.nanoTime() - MIN_REFRESH_NANOS;
@@ -145,6 +147,7 @@ public final class RoomMetrics {
             }
         }
         List<RoomView> next = new ArrayList<>(known.size());
+        Map<String, String> nextLabels = new HashMap<>(known.size() * 2);
         Map<SizeClass, Integer> sizes = new EnumMap<>(SizeClass.class);
         for (SizeClass sizeClass : SizeClass.values()) {
             sizes.put(sizeClass, 0);
@@ -157,7 +160,12 @@ public final class RoomMetrics {
             String smallest = new TreeSet<>(all.keySet()).first();
             boolean owned = local.contains(smallest);
             int nodeCount = new HashSet<>(all.values()).size();
-            next.add(new RoomView(label(room.getKey()), all.size(), local.size(), nodeCount, owned));
+            String label = labels.get(room.getKey());
+            if (label == null) {
+                label = label(room.getKey());
+            }
+            nextLabels.put(room.getKey(), label);
+            next.add(new RoomView(label, all.size(), local.size(), nodeCount, owned));
             if (owned) {
                 rooms++;
                 members += all.size();
@@ -166,6 +174,7 @@ public final class RoomMetrics {
         }
         next.sort(Comparator.comparingInt(RoomView::members).reversed().thenComparing(RoomView::label));
         views = List.copyOf(next);
+        labels = nextLabels;
         bySize.putAll(sizes);
         ownedRooms = rooms;
         ownedMembers = members;

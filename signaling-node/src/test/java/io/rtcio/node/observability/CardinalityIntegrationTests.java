@@ -29,7 +29,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class CardinalityIntegrationTests {
 
     /** The documented bound: fixed series plus one per Netty event-loop thread plus the top K. */
-    static final int FIXED_SERIES_BOUND = 900;
+    static final int FIXED_SERIES_BOUND = 600;
     private static final int ROOMS = 2_000;
     private static final int SOCKETS = 60;
     private static final int TOP_K = 10;
@@ -56,14 +56,18 @@ class CardinalityIntegrationTests {
 
             join(sockets, SOCKETS, ROOMS);
 
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            // A loaded machine may miss a 2 s scrape deadline now and then; the counts are what is awaited.
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                    .ignoreExceptionsInstanceOf(java.io.UncheckedIOException.class).untilAsserted(() -> {
                 assertThat(nodes.metric("signaling_cluster_rooms", "")).as("rooms, each counted once").isEqualTo(ROOMS);
                 assertThat(nodes.metric("signaling_cluster_room_members", "")).isEqualTo(2.0 * ROOMS);
             });
             assertThat(nodes.metric("signaling_rooms_by_size", "size=\"2\"")).isEqualTo(ROOMS);
             for (int n = 0; n < 3; n++) {
                 NodeProcess node = nodes.node(n);
+                long started = System.nanoTime();
                 String scrape = node.get("/metrics");
+                System.out.printf("node %d: scrape took %d ms%n", n + 1, (System.nanoTime() - started) / 1_000_000);
                 long series = series(node);
                 long loops = scrape.lines().filter(line -> line.startsWith("netty_eventexecutor_tasks_pending{")).count();
                 long bound = FIXED_SERIES_BOUND + loops + TOP_K;
@@ -71,13 +75,13 @@ class CardinalityIntegrationTests {
                         before[n], bound);
                 assertThat(series).as("series of node %d", n + 1).isLessThanOrEqualTo(bound);
                 assertThat(series - before[n]).as("growth with the rooms").isLessThanOrEqualTo(TOP_K + 1);
-                assertThat(scrape).doesNotContain("room-");
+                assertThat(scrape).doesNotContain("secret-link-");
 
                 JsonNode rooms = new ObjectMapper().readTree(node.get("/admin/rooms?limit=5"));
                 assertThat(rooms.path("rooms").size()).isEqualTo(5);
                 assertThat(rooms.path("truncated").asBoolean()).isTrue();
                 assertThat(rooms.path("total").asInt()).isGreaterThan(ROOMS / 3);
-                assertThat(rooms.toString()).doesNotContain("room-");
+                assertThat(rooms.toString()).doesNotContain("secret-link-");
             }
             sockets.forEach(TestClient::close);
         }
@@ -88,7 +92,7 @@ class CardinalityIntegrationTests {
         int[] expected = new int[SOCKETS];
         for (int room = fromRoom; room < toRoom; room++) {
             for (int member : new int[] {room % SOCKETS, (room + 1) % SOCKETS}) {
-                sockets.get(member).emit("join-room", Map.of("roomId", "room-" + room, "name", "m" + member));
+                sockets.get(member).emit("join-room", Map.of("roomId", "secret-link-" + room, "name", "m" + member));
                 expected[member]++;
             }
         }
