@@ -133,6 +133,9 @@ public final class SignalingMetrics {
     public SignalingMetrics(String nodeId, BuildInfo build) {
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registry.config().commonTags("node_id", nodeId);
+        // The event-loop binder adds a worker-count gauge per group with no group tag: with two groups
+        // (acceptor and workers) the second clashes; the pending-task gauges per loop are what matters.
+        registry.config().meterFilter(MeterFilter.denyNameStartsWith("netty.eventexecutor.workers"));
         // Micrometer's Netty binders register their gauges without help text; Prometheus lint wants one.
         registry.config().meterFilter(new MeterFilter() {
             @Override
