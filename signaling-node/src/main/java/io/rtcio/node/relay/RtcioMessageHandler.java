@@ -35,11 +35,15 @@ public final class RtcioMessageHandler implements EventHandler {
         String target = Payloads.requiredString(body, "target", Limits.MAX_SOCKET_ID_LENGTH, null);
         Map<String, Object> envelope = new LinkedHashMap<>(body);
         envelope.put("source", socket.id());
-        return policy.route(socket, target)
-                .thenCompose(node -> node.isPresent()
-                        ? relay.toSocketOn(node.get(), socket.id(), target, Events.RTCIO_MESSAGE, envelope)
-                        : CompletableFuture.completedFuture(false))
-                .thenAccept(delivered -> metrics.relay(delivered
-                        ? SignalingMetrics.RelayResult.DELIVERED : SignalingMetrics.RelayResult.DROPPED));
+        // The socket's next event waits for the route (immediate when the target was introduced to
+        // it), not for Redis to acknowledge the PUBLISH: the bus keeps a node's messages in order, and
+        // waiting would hold the sender's queue a round trip per message on the Redis thread.
+        return policy.route(socket, target).thenAccept(node -> {
+            CompletionStage<Boolean> sent = node.isPresent()
+                    ? relay.toSocketOn(node.get(), socket.id(), target, Events.RTCIO_MESSAGE, envelope)
+                    : CompletableFuture.completedFuture(false);
+            sent.thenAccept(delivered -> metrics.relay(delivered
+                    ? SignalingMetrics.RelayResult.DELIVERED : SignalingMetrics.RelayResult.DROPPED));
+        });
     }
 }
