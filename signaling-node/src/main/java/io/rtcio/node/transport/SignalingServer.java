@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class SignalingServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SignalingServer.class);
-    private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+    /** Netty's event loops take a 2 s quiet period each; part of the node's stop budget. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(5);
 
     private final SocketIOServer server;
     private final Map<String, EventRouter> routers = new LinkedHashMap<>();
