@@ -21,7 +21,7 @@ public record ShutdownConfig(Duration readyDelay, Duration drain) {
      * stopping the transport, giving the lease back. An orchestrator's grace period must cover
      * {@code readyDelay + drain + STOP_BUDGET} (the Helm chart's margin does).
      */
-    public static final Duration STOP_BUDGET = Duration.ofSeconds(8);
+    public static final Duration STOP_BUDGET = Duration.ofSeconds(10);
 
     /** 5 s delay, 10 s drain. */
     public static ShutdownConfig defaults() {
