@@ -182,6 +182,11 @@ public final class NodeProcess implements AutoCloseable {
         awaitExit();
     }
 
+    /** Sends SIGTERM and returns at once: the node's graceful stop runs while the caller watches. */
+    public void signalTerm() {
+        process.destroy();
+    }
+
     /** SIGTERM: the node shuts down gracefully. */
     public void terminate() {
         process.destroy();
