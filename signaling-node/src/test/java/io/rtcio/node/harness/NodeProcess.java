@@ -86,9 +86,9 @@ public final class NodeProcess implements AutoCloseable {
         }
     }
 
-    /** Waits (30 s) until {@code /ready} answers 200. */
+    /** Waits (60 s: JVM start-up on a loaded CI machine) until {@code /ready} answers 200. */
     public NodeProcess awaitReady() {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
             if (!process.isAlive()) {
                 throw new AssertionError("node exited with " + process.exitValue() + ": " + output());
             }
