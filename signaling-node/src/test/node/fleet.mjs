@@ -7,6 +7,7 @@
 //             (as a load balancer would send it to a node still in service).
 //             opts: socket.io-client options (transports, reconnection, ...); on every connect the
 //             client joins `room`, and relays {seq} to the last member introduced to it every relayEveryMs.
+//           {"cmd":"join","client":"c1","room":"r"}                  join (now, and after every later connect)
 //           {"cmd":"probe","client":"p1","url":"...","opts":{...}}   one fresh connect, then a clean disconnect
 //           {"cmd":"report"}                                          the state of every client
 //           {"cmd":"close"}                                           disconnect everyone
@@ -59,7 +60,7 @@ function connect({ client, urls, opts = {}, room, relayEveryMs = 0 }) {
     state.connects.push({ id: socket.id, url: socket.io.uri, transport: socket.io.engine.transport.name, at: now() });
     state.receivedSinceConnect = 0;
     state.peer = null;
-    if (room) socket.emit("join-room", { roomId: room, name: client });
+    if (state.room) socket.emit("join-room", { roomId: state.room, name: client });
   });
   socket.on("join-ok", () => {
     report({ type: "joined", client, id: socket.id, transport: socket.io.engine.transport.name, url: socket.io.uri });
@@ -85,6 +86,12 @@ function connect({ client, urls, opts = {}, room, relayEveryMs = 0 }) {
       }
     }, relayEveryMs);
   }
+}
+
+function join({ client, room }) {
+  const state = clients.get(client);
+  state.room = room;
+  if (state.socket.connected) state.socket.emit("join-room", { roomId: room, name: client });
 }
 
 function probe({ client, url, opts = {} }) {
@@ -118,6 +125,7 @@ createInterface({ input: process.stdin, crlfDelay: Infinity })
       cmd = JSON.parse(line);
       switch (cmd.cmd) {
         case "connect": connect(cmd); break;
+        case "join": join(cmd); break;
         case "probe": probe(cmd); break;
         case "report": report({ type: "report", at: now(), clients: summary() }); break;
         case "close": closeAll(); break;

@@ -2,7 +2,6 @@ package io.rtcio.node.harness;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -82,11 +81,18 @@ public final class Fleet implements AutoCloseable {
 
     /**
      * A client that connects to {@code urls[0]} with socket.io-client {@code options}, joins
-     * {@code room} after every connect and relays to its room-mate every {@code relayEveryMs}.
+     * {@code room} (null: none until {@link #join}) after every connect and relays to its room-mate every {@code relayEveryMs}.
      */
     public void connect(String client, List<String> urls, Map<String, Object> options, String room, int relayEveryMs) {
-        send(Map.of("cmd", "connect", "client", client, "urls", urls, "opts", options, "room", room,
-                "relayEveryMs", relayEveryMs));
+        Map<String, Object> command = new java.util.HashMap<>(Map.of("cmd", "connect", "client", client, "urls", urls,
+                "opts", options, "relayEveryMs", relayEveryMs));
+        command.put("room", room);
+        send(command);
+    }
+
+    /** {@code client} joins {@code room} now (and after every later connect). */
+    public void join(String client, String room) {
+        send(Map.of("cmd", "join", "client", client, "room", room));
     }
 
     /** One fresh connect to {@code url}; its outcome comes with {@link #awaitProbe}. */
@@ -132,11 +138,11 @@ public final class Fleet implements AutoCloseable {
 
     /** A JSON object of socket.io-client options, for readability at call sites. */
     public static Map<String, Object> options(Object... pairs) {
-        ObjectNode node = JSON.createObjectNode();
+        Map<String, Object> options = new java.util.LinkedHashMap<>();
         for (int i = 0; i < pairs.length; i += 2) {
-            node.set((String) pairs[i], JSON.valueToTree(pairs[i + 1]));
+            options.put((String) pairs[i], pairs[i + 1]);
         }
-        return JSON.convertValue(node, Map.class);
+        return options;
     }
 
     @Override

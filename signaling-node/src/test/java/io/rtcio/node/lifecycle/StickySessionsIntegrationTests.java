@@ -11,6 +11,7 @@ import io.rtcio.node.harness.Fleet;
 import io.rtcio.node.harness.HaproxyProcess;
 import io.rtcio.node.harness.ProcessCluster;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Three node processes on Redis behind a local haproxy configured as the chart's ingress, and npm
  * socket.io-client with its default transports (long-polling first, then the upgrade): with
  * cookie affinity every client connects, upgrades to WebSocket, joins its room and relays to a
- * room-mate that is, for most rooms, on another node. Without the cookie (plain round-robin) the
+ * room-mate on another node. Without the cookie (plain round-robin) the
  * polling requests of one session land on different nodes and the clients cannot even connect.
  */
 class StickySessionsIntegrationTests {
@@ -56,7 +57,23 @@ class StickySessionsIntegrationTests {
              Fleet fleet = Fleet.start()) {
             for (int i = 0; i < CLIENTS; i++) {
                 fleet.connect("c" + i, List.of(proxy.url()), Fleet.options("withCredentials", true, "reconnection", false),
-                        "room-" + i / 2, 100);
+                        null, 100);
+            }
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(fleet.report().values())
+                    .as("clients connected through the sticky proxy").hasSize(CLIENTS)
+                    .allMatch(client -> client.path("connected").asBoolean()));
+            // Which node the proxy chose for each client, from the shared state; then rooms of two
+            // clients of different nodes (a client sorted by node is paired with the one half a list away).
+            Map<String, String> nodeOf = new HashMap<>();
+            fleet.report().forEach((client, state) -> nodeOf.put(client, (String) Resp.call(REDIS.deployment().port(),
+                    "GET", PREFIX + ":socket:" + state.path("connects").get(0).path("id").asText() + ":node")));
+            List<String> byNode = nodeOf.keySet().stream().sorted(Comparator.comparing(nodeOf::get)).toList();
+            Map<String, String> partner = new HashMap<>();
+            for (int i = 0; i < CLIENTS / 2; i++) {
+                String room = "room-" + i;
+                fleet.join(byNode.get(i), room);
+                fleet.join(byNode.get(i + CLIENTS / 2), room);
+                partner.put(byNode.get(i), byNode.get(i + CLIENTS / 2));
             }
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                     assertThat(fleet.joins()).as("clients joined through the sticky proxy").hasSize(CLIENTS));
@@ -68,22 +85,15 @@ class StickySessionsIntegrationTests {
                 }
             });
             Map<String, JsonNode> report = fleet.report();
-            Map<String, String> nodeOf = new HashMap<>();
-            fleet.joins().forEach((client, join) -> nodeOf.put(client,
-                    (String) Resp.call(REDIS.deployment().port(), "GET", PREFIX + ":socket:" + join.path("id").asText() + ":node")));
             Map<String, Integer> perNode = new TreeMap<>();
             nodeOf.values().forEach(node -> perNode.merge(String.valueOf(node), 1, Integer::sum));
-            int crossNodeRooms = 0;
-            for (int room = 0; room < CLIENTS / 2; room++) {
-                if (!nodeOf.get("c" + 2 * room).equals(nodeOf.get("c" + (2 * room + 1)))) {
-                    crossNodeRooms++;
-                }
-            }
+            long crossNodeRooms = partner.entrySet().stream()
+                    .filter(pair -> !nodeOf.get(pair.getKey()).equals(nodeOf.get(pair.getValue()))).count();
             System.out.printf("cookie affinity: %d/%d clients joined and upgraded to websocket; sockets per node %s;"
                     + " %d of %d rooms span two nodes, every client received relays%n",
                     fleet.joins().size(), CLIENTS, perNode, crossNodeRooms, CLIENTS / 2);
             assertThat(perNode).as("sockets per node").hasSize(3).doesNotContainKey("null");
-            assertThat(crossNodeRooms).as("rooms whose two members are on different nodes").isPositive();
+            assertThat(crossNodeRooms).as("rooms whose two members are on different nodes").isEqualTo(CLIENTS / 2);
             assertThat(report.values()).allMatch(client -> client.path("connectErrors").isEmpty()
                     && client.path("disconnects").isEmpty());
         }
