@@ -71,15 +71,19 @@ class GracefulStopIntegrationTests {
             long termAt = System.nanoTime();
             await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20)).until(() -> a.status("/ready") == 503);
 
-            // New handshakes during the first half of the delay: socket.io-client and bare Engine.IO.
+            // New handshakes during the first half of the delay: socket.io-client (5 at a time,
+            // WebSocket and polling) and bare Engine.IO.
             List<JsonNode> probes = new ArrayList<>();
             List<String> handshakes = new ArrayList<>();
             int n = 0;
-            while (System.nanoTime() - termAt < READY_DELAY.toNanos() / 2 || n < 3) {
-                fleet.probe("probe" + n, a.url(), n % 2 == 0 ? Map.of("transports", List.of("websocket")) : Map.of());
-                probes.add(fleet.awaitProbe(Duration.ofSeconds(10)));
+            while (System.nanoTime() - termAt < READY_DELAY.toNanos() / 2 || n < 10) {
+                for (int k = 0; k < 5; k++, n++) {
+                    fleet.probe("probe" + n, a.url(), n % 2 == 0 ? Map.of("transports", List.of("websocket")) : Map.of());
+                }
                 handshakes.add(engineHandshake(a));
-                n++;
+                for (int k = 0; k < 5; k++) {
+                    probes.add(fleet.awaitProbe(Duration.ofSeconds(10)));
+                }
             }
             System.out.printf("during the readiness delay: %d socket.io connects and %d Engine.IO handshakes to the"
                     + " stopping node; /ready 503%n", probes.size(), handshakes.size());
