@@ -69,7 +69,10 @@ class GracefulStopIntegrationTests {
 
             a.signalTerm();
             long termAt = System.nanoTime();
-            await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20)).until(() -> a.status("/ready") == 503);
+            // Well before the delay ends (the machine may be loaded, so no tighter bound).
+            await().atMost(READY_DELAY).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+                    .until(() -> a.status("/ready") == 503);
+            long notReadyAfterMs = (System.nanoTime() - termAt) / 1_000_000;
 
             // New handshakes during the first half of the delay: socket.io-client (5 at a time,
             // WebSocket and polling) and bare Engine.IO.
@@ -85,8 +88,8 @@ class GracefulStopIntegrationTests {
                     probes.add(fleet.awaitProbe(Duration.ofSeconds(10)));
                 }
             }
-            System.out.printf("during the readiness delay: %d socket.io connects and %d Engine.IO handshakes to the"
-                    + " stopping node; /ready 503%n", probes.size(), handshakes.size());
+            System.out.printf("/ready 503 %d ms after SIGTERM; during the readiness delay: %d socket.io connects and %d"
+                    + " Engine.IO handshakes to the stopping node%n", notReadyAfterMs, probes.size(), handshakes.size());
             assertThat(probes).as("socket.io-client connects to the stopping node during the delay")
                     .allMatch(p -> p.path("ok").asBoolean());
             assertThat(handshakes).as("Engine.IO handshakes during the delay").allMatch(h -> h.startsWith("200 0{"));
@@ -114,8 +117,10 @@ class GracefulStopIntegrationTests {
             });
             Map<String, JsonNode> after = fleet.report();
             List<String> reasons = new ArrayList<>();
+            List<Long> firstDisconnects = new ArrayList<>();
             for (int i = 0; i < PAIRS; i++) {
                 JsonNode moved = after.get("a" + i);
+                firstDisconnects.add(moved.path("disconnects").get(0).path("at").asLong());
                 moved.path("disconnects").forEach(d -> reasons.add(d.path("reason").asText()));
                 assertThat(moved.path("connectErrors").toString()).as("a%d connect errors", i).doesNotContain("ECONNREFUSED");
                 JsonNode stayed = after.get("b" + i);
@@ -123,7 +128,11 @@ class GracefulStopIntegrationTests {
                         .isGreaterThan(before.get("b" + i).path("received").asInt());
                 assertThat(stayed.path("disconnects")).as("b%d stayed connected", i).isEmpty();
             }
+            long spreadMs = java.util.Collections.max(firstDisconnects) - java.util.Collections.min(firstDisconnects);
             System.out.println("disconnect reasons of the drained clients: " + reasons);
+            System.out.printf("the %d clients of the stopping node were disconnected over %d ms (drain window 4000 ms)%n",
+                    PAIRS, spreadMs);
+            assertThat(spreadMs).as("ms between the first and the last wave").isGreaterThanOrEqualTo(1000);
             assertThat(reasons).hasSizeGreaterThanOrEqualTo(PAIRS).containsOnly("transport close");
             assertThat(b.stdout()).noneMatch(line -> line.contains("proc-1 is dead"));
         }
