@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * A local haproxy in front of node processes, standing in for the chart's ingress: HTTP mode,
  * round-robin, hour-long client, server and tunnel timeouts (the ingress's proxy read/send
  * timeouts), and, when {@code sticky}, cookie affinity as the ingress-nginx annotations set it
- * (cookie {@code rtcio-affinity}, inserted by the proxy, SameSite=Lax). Ended by its own handle.
+ * (cookie {@code rtcio-affinity}, inserted by the proxy, SameSite=Lax; a client whose cookie names
+ * a backend that is down goes to another, as ingress-nginx does). Ended by its own handle.
  */
 public final class HaproxyProcess implements AutoCloseable {
 
@@ -49,6 +50,16 @@ public final class HaproxyProcess implements AutoCloseable {
 
     /** Starts haproxy on a free loopback port in front of {@code backends} (base URLs) and waits until it listens. */
     public static HaproxyProcess start(List<String> backends, boolean sticky) {
+        return start(backends, List.of(), sticky);
+    }
+
+    /**
+     * As {@link #start(List, boolean)}, and when {@code readinessUrls} (one management base URL per
+     * backend) are given, haproxy checks each backend's {@code /ready} every 200 ms and sends no new
+     * session to one that fails it, as Kubernetes endpoints do with a readiness probe; a client whose
+     * cookie names such a backend is sent to another.
+     */
+    public static HaproxyProcess start(List<String> backends, List<String> readinessUrls, boolean sticky) {
         int port = FreePorts.next();
         StringBuilder config = new StringBuilder("""
                 global
@@ -65,7 +76,11 @@ public final class HaproxyProcess implements AutoCloseable {
                     default_backend nodes
                 backend nodes
                     balance roundrobin
+                    option redispatch
                 """.formatted(port));
+        if (!readinessUrls.isEmpty()) {
+            config.append("    option httpchk GET /ready\n");
+        }
         if (sticky) {
             config.append("    cookie ").append(COOKIE).append(" insert indirect nocache maxlife 7200s attr \"SameSite=Lax\"\n");
         }
@@ -74,6 +89,10 @@ public final class HaproxyProcess implements AutoCloseable {
             config.append("    server n").append(i + 1).append(' ').append(uri.getHost()).append(':').append(uri.getPort());
             if (sticky) {
                 config.append(" cookie n").append(i + 1);
+            }
+            if (!readinessUrls.isEmpty()) {
+                config.append(" check port ").append(URI.create(readinessUrls.get(i)).getPort())
+                        .append(" inter 200ms fall 1 rise 2");
             }
             config.append('\n');
         }

@@ -29,7 +29,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * during the readiness delay (none refused), then every client of the node is disconnected with
  * {@code transport close}, never {@code io server disconnect}, and reconnects by itself to the
  * other node, where it joins again and relays resume; the process exits 0 and its lease is gone
- * from Redis when it exits, a minute before a survivor would have reaped it.
+ * from Redis when it exits, a minute before a survivor would have reaped it. Behind a load
+ * balancer that follows {@code /ready} (haproxy, skipped where it is not installed) the same stop
+ * costs the clients no connection error at all.
  */
 class GracefulStopIntegrationTests {
 
@@ -135,6 +137,60 @@ class GracefulStopIntegrationTests {
             assertThat(spreadMs).as("ms between the first and the last wave").isGreaterThanOrEqualTo(1000);
             assertThat(reasons).hasSizeGreaterThanOrEqualTo(PAIRS).containsOnly("transport close");
             assertThat(b.stdout()).noneMatch(line -> line.contains("proc-1 is dead"));
+        }
+    }
+
+    /**
+     * The same stop behind a load balancer that follows {@code /ready} (haproxy, checking every
+     * 200 ms, cookie affinity as the chart's ingress, default client transports): the balancer
+     * takes the node out during the delay, the drained clients come back through it to the other
+     * node, and no client sees any connection error at all.
+     */
+    @Test
+    void behindABalancerThatFollowsReadinessNoClientSeesAnError() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.rtcio.node.harness.HaproxyProcess.binary() != null,
+                "haproxy is not installed (Debian package haproxy): this test needs a real load balancer");
+        RedisServer redis = REDIS.deployment();
+        try (ProcessCluster nodes = ProcessCluster.start(2, Map.of("REDIS_URL", redis.url(), "REDIS_KEY_PREFIX", PREFIX + "-lb",
+                "SHUTDOWN_READY_DELAY_MS", Long.toString(READY_DELAY.toMillis()), "SHUTDOWN_DRAIN_MS", "4000",
+                "CLUSTER_LEASE_MS", "60000"));
+             io.rtcio.node.harness.HaproxyProcess proxy = io.rtcio.node.harness.HaproxyProcess.start(
+                     List.of(nodes.url(0), nodes.url(1)),
+                     List.of(nodes.node(0).managementUrl(), nodes.node(1).managementUrl()), true);
+             Fleet fleet = Fleet.start()) {
+            NodeProcess a = nodes.node(0);
+            for (int i = 0; i < 2 * PAIRS; i++) {
+                fleet.connect("c" + i, List.of(proxy.url()), Fleet.options("withCredentials", true,
+                        "reconnectionDelay", 200, "reconnectionDelayMax", 1000), "room-" + i / 2, 100);
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> fleet.joins().size() == 2 * PAIRS);
+            Map<String, String> firstId = new java.util.HashMap<>();
+            fleet.joins().forEach((client, join) -> firstId.put(client, join.path("id").asText()));
+            List<String> onA = firstId.entrySet().stream().filter(e -> "proc-1".equals(
+                    Resp.call(redis.port(), "GET", PREFIX + "-lb:socket:" + e.getValue() + ":node"))).map(Map.Entry::getKey).toList();
+            assertThat(onA).as("clients the balancer put on the node to stop").isNotEmpty();
+
+            a.signalTerm();
+            assertThat(a.awaitExit()).as("exit code after SIGTERM").isZero();
+
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                Map<String, JsonNode> now = fleet.report();
+                for (String client : onA) {
+                    String id = fleet.joins().get(client).path("id").asText();
+                    assertThat(id).as("%s has a new session", client).isNotEqualTo(firstId.get(client));
+                    assertThat(Resp.call(redis.port(), "GET", PREFIX + "-lb:socket:" + id + ":node")).isEqualTo("proc-2");
+                    assertThat(now.get(client).path("receivedSinceConnect").asInt()).as("relays to " + client).isPositive();
+                }
+            });
+            Map<String, JsonNode> report = fleet.report();
+            List<String> reasons = new ArrayList<>();
+            for (JsonNode client : report.values()) {
+                assertThat(client.path("connectErrors")).as("connect errors of %s", client.path("client").asText()).isEmpty();
+                client.path("disconnects").forEach(d -> reasons.add(d.path("reason").asText()));
+            }
+            System.out.printf("behind haproxy following /ready: %d of %d clients were on the stopped node, all back on the"
+                    + " other one; disconnect reasons %s; 0 connect errors%n", onA.size(), 2 * PAIRS, reasons);
+            assertThat(reasons).hasSize(onA.size()).containsOnly("transport close");
         }
     }
 
