@@ -25,6 +25,7 @@ import java.util.List;
  * @param lease           how long a lease lasts; a node silent for longer is reaped ({@code CLUSTER_LEASE_MS})
  * @param security        authentication, room access, rate limits, relay policy
  * @param namespaces      extra socket.io namespaces besides {@code /} ({@code NAMESPACES})
+ * @param shutdown        readiness delay and drain window of a graceful stop ({@code SHUTDOWN_*})
  */
 public record NodeConfig(
         String host,
@@ -44,7 +45,8 @@ public record NodeConfig(
         Duration heartbeat,
         Duration lease,
         SecurityConfig security,
-        List<NamespaceConfig> namespaces) {
+        List<NamespaceConfig> namespaces,
+        ShutdownConfig shutdown) {
 
     public static final int DEFAULT_PORT = 3001;
     public static final int DEFAULT_MANAGEMENT_PORT = 8081;
@@ -68,28 +70,35 @@ public record NodeConfig(
     public NodeConfig withPorts(int newPort, int newManagementPort) {
         return new NodeConfig(host, newPort, newManagementPort, nodeId, allowedOrigins, maxPeers, turn, redisUrl,
                 keyPrefix, jsonLogs, pingInterval, pingTimeout, maxEventBytes, maxFrameBytes, heartbeat, lease,
-                security, namespaces);
+                security, namespaces, shutdown);
     }
 
     /** A copy with another node id. */
     public NodeConfig withNodeId(String newNodeId) {
         return new NodeConfig(host, port, managementPort, newNodeId, allowedOrigins, maxPeers, turn, redisUrl,
                 keyPrefix, jsonLogs, pingInterval, pingTimeout, maxEventBytes, maxFrameBytes, heartbeat, lease,
-                security, namespaces);
+                security, namespaces, shutdown);
     }
 
     /** A copy with another room limit. */
     public NodeConfig withMaxPeers(int newMaxPeers) {
         return new NodeConfig(host, port, managementPort, nodeId, allowedOrigins, newMaxPeers, turn, redisUrl,
                 keyPrefix, jsonLogs, pingInterval, pingTimeout, maxEventBytes, maxFrameBytes, heartbeat, lease,
-                security, namespaces);
+                security, namespaces, shutdown);
     }
 
     /** A copy with other security settings (embedding applications and tests). */
     public NodeConfig withSecurity(SecurityConfig newSecurity) {
         return new NodeConfig(host, port, managementPort, nodeId, allowedOrigins, maxPeers, turn, redisUrl,
                 keyPrefix, jsonLogs, pingInterval, pingTimeout, maxEventBytes, maxFrameBytes, heartbeat, lease,
-                newSecurity, namespaces);
+                newSecurity, namespaces, shutdown);
+    }
+
+    /** A copy with other shutdown timings (tests). */
+    public NodeConfig withShutdown(ShutdownConfig newShutdown) {
+        return new NodeConfig(host, port, managementPort, nodeId, allowedOrigins, maxPeers, turn, redisUrl,
+                keyPrefix, jsonLogs, pingInterval, pingTimeout, maxEventBytes, maxFrameBytes, heartbeat, lease,
+                security, namespaces, newShutdown);
     }
 
     /**

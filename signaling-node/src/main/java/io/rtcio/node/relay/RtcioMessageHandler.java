@@ -8,6 +8,7 @@ import io.rtcio.node.protocol.EventHandler;
 import io.rtcio.node.protocol.Events;
 import io.rtcio.node.protocol.Limits;
 import io.rtcio.node.protocol.Payloads;
+import io.rtcio.node.protocol.RelayEnvelope;
 import io.rtcio.node.session.LocalSocket;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,22 +46,39 @@ public final class RtcioMessageHandler implements EventHandler {
     @Override
     public CompletionStage<?> handle(LocalSocket socket, Object payload, Ack ack) {
         long start = System.nanoTime();
+        if (payload instanceof RelayEnvelope raw) {
+            // As the client wrote it: the target read, source set, data never parsed nor re-encoded.
+            String target = raw.target();
+            if (target.isEmpty() || target.length() > Limits.MAX_SOCKET_ID_LENGTH) {
+                // The ordinary path words the refusal.
+                Payloads.requiredString(Map.of("target", target), "target", Limits.MAX_SOCKET_ID_LENGTH, null);
+            }
+            return route(socket, target, start, node -> relay.toSocketOnEncoded(node, socket.id(), target,
+                    Events.RTCIO_MESSAGE, raw.withSource(socket.id())));
+        }
         Map<String, Object> body = Payloads.object(payload, Events.RTCIO_MESSAGE);
         String target = Payloads.requiredString(body, "target", Limits.MAX_SOCKET_ID_LENGTH, null);
         Map<String, Object> envelope = new LinkedHashMap<>(body);
         envelope.put("source", socket.id());
-        String[] routedTo = new String[1];
-        return policy.route(socket, target)
-                .thenCompose(node -> {
-                    routedTo[0] = node.orElse(null);
-                    return node.isPresent()
-                            ? relay.toSocketOn(node.get(), socket.id(), target, Events.RTCIO_MESSAGE, envelope)
-                            : CompletableFuture.completedFuture(false);
-                })
-                .handle((delivered, error) -> {
-                    record(target, Optional.ofNullable(routedTo[0]), delivered, error, start);
-                    return null;
-                });
+        return route(socket, target, start,
+                node -> relay.toSocketOn(node, socket.id(), target, Events.RTCIO_MESSAGE, envelope));
+    }
+
+    private CompletionStage<Void> route(LocalSocket socket, String target, long start,
+                                        Function<String, CompletionStage<Boolean>> send) {
+        // The socket's next event waits for the route (immediate when the target was introduced to
+        // it), not for Redis to acknowledge the PUBLISH: the bus keeps a node's messages in order, and
+        // waiting would hold the sender's queue a round trip per message on the Redis thread. The
+        // relay is counted (and timed) once the bus took it or refused it.
+        return policy.route(socket, target).handle((node, error) -> {
+            if (error != null) {
+                record(target, Optional.empty(), null, error, start);
+                return null;
+            }
+            CompletionStage<Boolean> sent = node.isPresent() ? send.apply(node.get()) : CompletableFuture.completedFuture(false);
+            sent.whenComplete((delivered, sendError) -> record(target, node, delivered, sendError, start));
+            return null;
+        });
     }
 
     private void record(String target, Optional<String> node, Boolean delivered, Throwable error,
