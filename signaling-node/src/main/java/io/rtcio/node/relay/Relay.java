@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.util.RawValue;
 import io.rtcio.cluster.ClusterBus;
 import io.rtcio.cluster.ClusterMessage;
+import io.rtcio.node.logging.RateLimitedLog;
 import io.rtcio.node.metrics.SignalingMetrics;
 import io.rtcio.node.session.LocalSocket;
 import io.rtcio.node.session.SocketRegistry;
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
 public final class Relay {
 
     private static final Logger log = LoggerFactory.getLogger(Relay.class);
+    private static final RateLimitedLog publishFailureLog = new RateLimitedLog(log);
 
     private final SocketRegistry sockets;
     private final ClusterBus bus;
@@ -61,7 +63,7 @@ public final class Relay {
      * Sends {@code event} to the socket {@code targetId} known to live on {@code nodeId} (the node
      * the sender's roster names), without looking it up: one bus message when it is remote.
      * Completes with true when it was delivered locally or handed to the owning node, false when
-     * it is not there or the delivery guard refused it.
+     * it is not there or the delivery guard refused it; fails when the bus could not take it.
      */
     public CompletionStage<Boolean> toSocketOn(String nodeId, String senderId, String targetId, String event,
                                                Map<String, Object> payload) {
@@ -89,14 +91,26 @@ public final class Relay {
         }
         ClusterMessage message = new ClusterMessage.ToSocket(bus.localNode(), senderId, targetId, event,
                 payloadJson != null ? payloadJson : encode(payload));
+        long start = System.nanoTime();
         return bus.sendToNode(nodeId, message).handle((ok, error) -> {
             if (error != null) {
                 metrics.publishFailed();
-                log.warn("relay to node {} failed: {}", nodeId, error.toString());
-                return false;
+                publishFailureLog.warn("relay to node {} failed: {}", nodeId, error.toString());
+                throw new ClusterUnavailableException(error);
             }
+            metrics.published(System.nanoTime() - start);
             return true;
         });
+    }
+
+    /** This node's id. */
+    public String localNode() {
+        return bus.localNode();
+    }
+
+    /** Whether {@code socketId} is connected to this node. */
+    public boolean isLocal(String socketId) {
+        return sockets.byId(socketId) != null;
     }
 
     /** Sends {@code event} to every member of {@code roomId} except {@code exceptId} (may be null). */
@@ -105,9 +119,14 @@ public final class Relay {
         String encoded = encode(payload);
         deliverToLocalMembers(roomId, exceptId, event, new RawValue(encoded));
         ClusterMessage message = new ClusterMessage.ToRoom(bus.localNode(), roomId, exceptId, event, encoded);
-        return bus.sendToRoom(roomId, message).exceptionally(error -> {
-            metrics.publishFailed();
-            log.warn("room broadcast of {} failed: {}", event, error.toString());
+        long start = System.nanoTime();
+        return bus.sendToRoom(roomId, message).handle((ok, error) -> {
+            if (error != null) {
+                metrics.publishFailed();
+                publishFailureLog.warn("room broadcast of {} failed: {}", event, error.toString());
+            } else {
+                metrics.published(System.nanoTime() - start);
+            }
             return null;
         });
     }
@@ -128,11 +147,12 @@ public final class Relay {
             } else if (message instanceof ClusterMessage.ToSocket toSocket) {
                 LocalSocket target = sockets.byId(toSocket.targetSocket());
                 if (target == null) {
+                    metrics.relayDropped(SignalingMetrics.DropReason.UNKNOWN_TARGET);
                     log.debug("dropping {} for {}: not on this node", toSocket.event(), toSocket.targetSocket());
                     return;
                 }
                 if (!deliveryGuard.test(target, toSocket.senderSocket())) {
-                    metrics.relay(SignalingMetrics.RelayResult.DROPPED);
+                    metrics.relayDropped(SignalingMetrics.DropReason.NOT_SHARED_ROOM);
                     log.debug("dropping {} for {}: the relay policy refuses it here", toSocket.event(), toSocket.targetSocket());
                     return;
                 }

@@ -55,6 +55,11 @@ public final class LocalSocket {
         return id;
     }
 
+    /** Whether the session's transport is WebSocket right now (else long-polling). */
+    public boolean onWebSocket() {
+        return client.getTransport() == com.corundumstudio.socketio.Transport.WEBSOCKET;
+    }
+
     /** The Engine.IO session id; a credential of this client only, never shown to others. */
     public UUID engineSession() {
         return client.getSessionId();

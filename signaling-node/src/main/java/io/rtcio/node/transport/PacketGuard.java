@@ -232,7 +232,10 @@ final class PacketGuard extends ChannelInboundHandlerAdapter {
                     deliver(client, new Packet(PacketType.PONG, EngineIOVersion.V4), "", transport);
                 }
             }
-            case UPGRADE -> deliver(client, new Packet(PacketType.UPGRADE, EngineIOVersion.V4), "", transport);
+            case UPGRADE -> {
+                metrics.upgraded();
+                deliver(client, new Packet(PacketType.UPGRADE, EngineIOVersion.V4), "", transport);
+            }
             case CLOSE -> deliver(client, new Packet(PacketType.CLOSE, EngineIOVersion.V4), "", transport);
             case NOOP -> {
                 // nothing to do
@@ -311,6 +314,7 @@ final class PacketGuard extends ChannelInboundHandlerAdapter {
             return;
         }
         tap(client, packet.namespace(), name, length, packet.roomId(), null);
+        metrics.eventSize(name, length);
         Packet event = new Packet(PacketType.MESSAGE, EngineIOVersion.V4);
         event.setSubType(PacketType.EVENT);
         event.setNsp(packet.nettyNamespace());
@@ -392,7 +396,7 @@ final class PacketGuard extends ChannelInboundHandlerAdapter {
 
     private void disconnectFlooder(ClientHead client) {
         log.warn("disconnecting a session still over its event rate limit after the grace period");
-        metrics.rateLimitDisconnect();
+        metrics.rateLimitDisconnect(client.getSessionId());
         limiter.forget(client.getSessionId());
         TransportChannels.forceClose(client);
     }
