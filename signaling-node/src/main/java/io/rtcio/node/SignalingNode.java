@@ -215,7 +215,9 @@ public final class SignalingNode implements AutoCloseable {
             node.management.start();
             node.maintenance.start();
             node.server.start();
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // Also what netty-socketio throws undeclared (a BindException when the port is taken):
+            // the node is closed either way, or its threads would keep a dead process alive.
             node.close();
             throw e;
         }
@@ -371,8 +373,9 @@ public final class SignalingNode implements AutoCloseable {
         SignalingNode node;
         try {
             node = start(config, backend, Extensions.NONE, roomMetrics);
-        } catch (RuntimeException e) {
-            startup.error("node failed to start: {}", e.getMessage());
+        } catch (Exception e) {
+            // RuntimeException, or a checked exception thrown undeclared (a port already in use).
+            startup.error("node failed to start: {}", e.toString());
             backend.close();
             return 1;
         }

@@ -45,6 +45,20 @@ class StartupLoggingIntegrationTests {
     }
 
     @Test
+    void shouldExitWithOneEventWhenThePortIsTaken() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+             NodeProcess node = NodeProcess.startRaw(Map.of("PORT", Integer.toString(taken.getLocalPort()),
+                     "MANAGEMENT_PORT", Integer.toString(io.rtcio.node.harness.FreePorts.next()),
+                     "BIND_ADDRESS", "127.0.0.1", "NODE_ID", "busy-node", "LOG_FORMAT", "json"))) {
+            assertThat(node.awaitExit()).as("no process left running on its other threads").isEqualTo(1);
+            List<JsonNode> errors = parseAll(node.stderr(), "busy-node");
+            assertThat(errors).hasSize(1);
+            assertThat(errors.get(0).path("message").asText()).startsWith("node failed to start: java.net.BindException");
+            parseAll(node.stdout(), "busy-node");
+        }
+    }
+
+    @Test
     void shouldWaitForRedisWhileNotReadyThenStart() throws Exception {
         RedisServer redis = REDIS.deployment();
         redis.kill();
