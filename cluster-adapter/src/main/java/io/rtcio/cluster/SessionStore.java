@@ -73,10 +73,12 @@ public interface SessionStore {
     CompletionStage<Void> open(Session session);
 
     /**
-     * Marks the session away: it expires after {@code window} unless claimed. False when it is
-     * not held by {@code nodeId} (moved or gone), which then must not announce the socket's departure.
+     * Marks the session away if {@code nodeId} holds it: it expires after {@code window} unless
+     * claimed. Completes with the node holding the session after the call: {@code nodeId} when it
+     * is held now, another node when it moved there (the caller must then not announce the
+     * socket's departure), null when there is no such session.
      */
-    CompletionStage<Boolean> hold(String socketId, String nodeId, Duration window);
+    CompletionStage<String> hold(String socketId, String nodeId, Duration window);
 
     /**
      * Keeps an event for the socket, if its session is held by {@code expectedNode}; the log then

@@ -61,16 +61,16 @@ final class InMemorySessionStore implements SessionStore {
     }
 
     @Override
-    public synchronized CompletionStage<Boolean> hold(String socketId, String nodeId, Duration window) {
+    public synchronized CompletionStage<String> hold(String socketId, String nodeId, Duration window) {
         Stored stored = find(socketId);
         if (stored == null || !stored.node.equals(nodeId)) {
-            return CompletableFuture.completedFuture(false);
+            return CompletableFuture.completedFuture(stored == null ? null : stored.node);
         }
         stored.expiresAt = clock.millis() + window.toMillis();
         if (!stored.log.isEmpty()) {
             stored.logExpiresAt = stored.expiresAt;
         }
-        return CompletableFuture.completedFuture(true);
+        return CompletableFuture.completedFuture(nodeId);
     }
 
     @Override

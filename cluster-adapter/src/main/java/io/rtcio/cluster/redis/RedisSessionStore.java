@@ -53,9 +53,10 @@ final class RedisSessionStore implements SessionStore {
     }
 
     @Override
-    public CompletionStage<Boolean> hold(String socketId, String nodeId, Duration window) {
-        CompletionStage<Boolean> held = HOLD.<Long>run(redis, ScriptOutputType.INTEGER, keysOf(socketId),
-                nodeId, String.valueOf(Math.max(1, window.toMillis()))).thenApply(result -> result == 1L);
+    public CompletionStage<String> hold(String socketId, String nodeId, Duration window) {
+        CompletionStage<String> held = HOLD.<String>run(redis, ScriptOutputType.VALUE, keysOf(socketId),
+                nodeId, String.valueOf(Math.max(1, window.toMillis())))
+                .thenApply(holder -> holder == null || holder.isEmpty() ? null : holder);
         return withIntent(held, "hold of the session of socket " + socketId);
     }
 

@@ -36,7 +36,7 @@ public abstract class SessionStoreContract extends ClusterContractSupport {
     @Test
     void shouldHandOverAHeldSessionWithItsLogInOrder() {
         open("s1", "a", "alice");
-        assertThat(await(store("a").hold("s1", "a", WINDOW))).isTrue();
+        assertThat(await(store("a").hold("s1", "a", WINDOW))).isEqualTo("a");
         assertThat(await(store("a").append("s1", "a", "ev", "{\"n\":1}", WINDOW)).offset()).isEqualTo(1);
         assertThat(await(store("c").append("s1", "a", "ev", "{\"n\":2}", WINDOW)).offset()).isEqualTo(2);
 
@@ -88,7 +88,8 @@ public abstract class SessionStoreContract extends ClusterContractSupport {
         SessionStore.Appended refused = await(store("a").append("s1", "a", "ev", "{}", WINDOW));
         assertThat(refused.kept()).isFalse();
         assertThat(refused.moved()).isEqualTo("b");
-        assertThat(await(store("a").hold("s1", "a", WINDOW))).isFalse();
+        assertThat(await(store("a").hold("s1", "a", WINDOW))).isEqualTo("b");
+        assertThat(await(store("a").hold("nobody", "a", WINDOW))).isNull();
         assertThat(await(store("a").release("s1", "a"))).isFalse();
         assertThat(await(store("b").release("s1", "b"))).isTrue();
         assertThat(await(store("b").append("s1", "b", "ev", "{}", WINDOW)).moved()).isNull();

@@ -73,7 +73,25 @@ public final class ConfigLoader {
                 Duration.ofMillis(heartbeatMs),
                 Duration.ofMillis(leaseMs),
                 new SecurityConfigLoader(env).load(),
-                NamespaceConfig.parseList(raw("NAMESPACES")));
+                NamespaceConfig.parseList(raw("NAMESPACES")),
+                recovery());
+    }
+
+    private NodeConfig.RecoveryConfig recovery() {
+        int window = integer("RECOVERY_WINDOW_MS", (int) NodeConfig.RecoveryConfig.DEFAULT_WINDOW.toMillis(), 0, 86_400_000);
+        if (window == 0) {
+            return NodeConfig.RecoveryConfig.OFF;
+        }
+        if (window < 1_000) {
+            throw new ConfigException("RECOVERY_WINDOW_MS", "must be 0 (off) or at least 1000, got " + window);
+        }
+        int grace = integer("DEPARTURE_GRACE_MS",
+                (int) Math.min(window, NodeConfig.RecoveryConfig.DEFAULT_GRACE.toMillis()), 0, 86_400_000);
+        if (grace > window) {
+            throw new ConfigException("DEPARTURE_GRACE_MS", "must be at most RECOVERY_WINDOW_MS (" + window
+                    + "), got " + grace);
+        }
+        return new NodeConfig.RecoveryConfig(Duration.ofMillis(window), Duration.ofMillis(grace));
     }
 
     private String raw(String name) {

@@ -13,15 +13,18 @@ import java.util.function.Function;
 /**
  * netty-socketio's JSON layer with two changes: {@code null} values survive (netty-socketio drops
  * them by default), and the namespace CONNECT reply carries the socket's public id instead of the
- * Engine.IO session id, which is a credential (see DESIGN.md).
+ * Engine.IO session id (and its private id when recoverable), which is a credential (see DESIGN.md).
  */
 final class RtcioJsonSupport extends JacksonJsonSupport {
 
-    private final Function<UUID, String> publicIds;
+    private final Function<UUID, Map<String, Object>> connectReplies;
 
-    /** @param publicIds public id of an admitted Engine.IO session, or null */
-    RtcioJsonSupport(Function<UUID, String> publicIds) {
-        this.publicIds = publicIds;
+    /**
+     * @param connectReplies the CONNECT reply of an admitted Engine.IO session ({@code sid}, and
+     *                       {@code pid} when its session is recoverable), or null
+     */
+    RtcioJsonSupport(Function<UUID, Map<String, Object>> connectReplies) {
+        this.connectReplies = connectReplies;
     }
 
     @Override
@@ -33,11 +36,11 @@ final class RtcioJsonSupport extends JacksonJsonSupport {
     @Override
     public void writeValue(ByteBufOutputStream out, Object value) throws IOException {
         if (value instanceof ConnPacket connect) {
-            String publicId = publicIds.apply(connect.getSid());
-            if (publicId == null) {
+            Map<String, Object> reply = connectReplies.apply(connect.getSid());
+            if (reply == null) {
                 throw new IllegalStateException("CONNECT reply for a session that was not admitted");
             }
-            super.writeValue(out, Map.of("sid", publicId));
+            super.writeValue(out, reply);
             return;
         }
         super.writeValue(out, value);

@@ -1,5 +1,6 @@
 package io.rtcio.node.transport;
 
+import com.corundumstudio.socketio.Transport;
 import com.corundumstudio.socketio.handler.ClientHead;
 import io.netty.channel.Channel;
 import java.util.Map;
@@ -48,6 +49,20 @@ public final class TransportChannels {
             if (channel != null) {
                 channel.close();
             }
+        }
+    }
+
+    /**
+     * Ends the session from the server side without a DISCONNECT packet: the connection is closed
+     * (and a polling session ended), so socket.io-client sees a transport close and reconnects.
+     */
+    public static void dropTransport(ClientHead head) {
+        Channel channel = CHANNELS.remove(head.getSessionId());
+        if (channel != null) {
+            channel.close();
+        }
+        if (head.getCurrentTransport() == Transport.POLLING || channel == null) {
+            head.onChannelDisconnect();
         }
     }
 }
