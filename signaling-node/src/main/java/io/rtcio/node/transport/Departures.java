@@ -32,9 +32,9 @@ final class Departures {
         return namespaces != null && (namespaces.contains(namespace) || namespaces.contains(ALL));
     }
 
-    /** Forgets a session that ended. */
-    void forget(UUID session) {
-        clean.remove(session);
+    /** Forgets the sessions that are over (after their disconnect listeners ran). */
+    void forgetUnless(java.util.function.Predicate<UUID> alive) {
+        clean.keySet().removeIf(session -> !alive.test(session));
     }
 
     int size() {

@@ -136,7 +136,8 @@ final class PacketGuard extends ChannelInboundHandlerAdapter {
     void forget(UUID session) {
         sessions.remove(session);
         upgradeFix.forget(session);
-        departures.forget(session);
+        // Not the departures: netty-socketio ends the session before it runs the disconnect
+        // listeners that read them; the sweep drops those of sessions that are over.
     }
 
     /** Which sessions the client ended on purpose. */
