@@ -155,7 +155,7 @@ public final class EventRouter {
         SessionRecovery current = recovery;
         SessionRecovery.Ticket ticket = current == null ? null : current.takeTicket(client.getSessionId());
         SocketRegistry.Admission admission = ticket != null
-                ? sockets.admitRecovered(client, identity, ticket.socketId(), ticket.secret())
+                ? sockets.admitRecovered(client, identity, ticket.socketId(), ticket.secret(), ticket.generation())
                 : sockets.admit(client, identity, current == null ? null : current.newSecret());
         LocalSocket socket = admission.socket();
         if (!socket.namespace().equals(name)) {
@@ -182,7 +182,9 @@ public final class EventRouter {
 
     /** This namespace's sockets on this node. */
     java.util.List<LocalSocket> localSockets() {
-        return sockets.all().stream().filter(socket -> socket.namespace().equals(name)).toList();
+        // Held sockets (transport gone, waiting for a recovery) have no session to sweep.
+        return sockets.all().stream().filter(socket -> socket.namespace().equals(name) && !socket.isHeld()
+                && !socket.hasMovedAway()).toList();
     }
 
     /** Removes a socket whose session ended without netty-socketio telling; its rooms are told it left. */
