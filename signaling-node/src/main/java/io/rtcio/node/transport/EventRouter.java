@@ -139,6 +139,15 @@ public final class EventRouter {
         return current.claim(client.getSessionId(), name, auth, identity);
     }
 
+    /** The session went away while its claim was on its way: the claimed session departs. */
+    void abandonRecovery(UUID session) {
+        SessionRecovery current = recovery;
+        SessionRecovery.Ticket ticket = current == null ? null : current.takeTicket(session);
+        if (ticket != null) {
+            current.abandon(ticket);
+        }
+    }
+
     /** Routes {@code event} to {@code handler}. */
     public void on(String event, EventHandler handler) {
         events.add(event);
