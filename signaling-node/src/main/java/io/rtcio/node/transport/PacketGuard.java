@@ -442,6 +442,7 @@ final class PacketGuard extends ChannelInboundHandlerAdapter {
 
     private void disconnectFlooder(ClientHead client) {
         log.warn("disconnecting a session still over its event rate limit after the grace period");
+        departures.closed(client.getSessionId()); // not a drop to recover from
         metrics.rateLimitDisconnect();
         limiter.forget(client.getSessionId());
         TransportChannels.forceClose(client);
