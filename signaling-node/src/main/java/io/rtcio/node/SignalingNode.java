@@ -95,7 +95,7 @@ public final class SignalingNode implements AutoCloseable {
         RtcioMessageHandler relayHandler = new RtcioMessageHandler(relay, metrics, relayPolicy);
         IceHandler ice = new IceHandler(config.turn(), clock);
         recovery = new SessionRecovery(config.recovery(), config.nodeId(), backend.sessions(), sockets, rooms,
-                backend.presence(), backend.mediaStates(), backend.bus(), recoveryTimers);
+                backend.presence(), backend.mediaStates(), backend.bus(), recoveryTimers, metrics);
         relay.onInternalEvent(SessionRecovery.TAKEN_EVENT, recovery::onTaken);
         relay.onInternalEvent(SessionRecovery.FORWARD_EVENT, recovery::onForward);
         relay.keepUnheard(recovery::keepUnheard);

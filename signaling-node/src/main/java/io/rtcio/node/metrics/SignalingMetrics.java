@@ -33,6 +33,19 @@ public final class SignalingMetrics {
     private final Counter connectionsRefused;
     private final Counter rateLimitDisconnects;
     private final Counter rateLimitDelayed;
+    private final Map<RecoveryOutcome, Counter> recoveries = new EnumMap<>(RecoveryOutcome.class);
+
+    /** What became of a dropped or reconnecting session (connection-state recovery). */
+    public enum RecoveryOutcome {
+        /** An abrupt drop: the socket is held for the grace. */
+        HELD,
+        /** A CONNECT claimed its session back. */
+        RECOVERED,
+        /** A CONNECT named a session that could not be recovered: a new session. */
+        REFUSED,
+        /** The grace ended without a recovery: the departure was announced. */
+        DEPARTED
+    }
 
     public SignalingMetrics(String nodeId) {
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -45,6 +58,11 @@ public final class SignalingMetrics {
             relays.put(result, Counter.builder("signaling.relay.messages")
                     .description("#rtcio:message relays by outcome").tag("result", result.name().toLowerCase())
                     .register(registry));
+        }
+        for (RecoveryOutcome outcome : RecoveryOutcome.values()) {
+            recoveries.put(outcome, Counter.builder("signaling.recovery.sessions")
+                    .description("Connection-state recovery: sessions held, recovered, refused, departed after the grace")
+                    .tag("outcome", outcome.name().toLowerCase()).register(registry));
         }
         publishFailures = Counter.builder("signaling.cluster.publish.failures")
                 .description("Cross-node publishes that failed").register(registry);
@@ -85,6 +103,10 @@ public final class SignalingMetrics {
     /** How many events were refused with {@code code} so far. */
     public double errors(ErrorCode code) {
         return errors.get(code).count();
+    }
+
+    public void recovery(RecoveryOutcome outcome) {
+        recoveries.get(outcome).increment();
     }
 
     public void connectionRefused() {
