@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.util.RawValue;
 import io.rtcio.cluster.ClusterBus;
 import io.rtcio.cluster.ClusterMessage;
+import io.rtcio.node.logging.RateLimitedLog;
 import io.rtcio.node.metrics.SignalingMetrics;
 import io.rtcio.node.session.LocalSocket;
 import io.rtcio.node.session.SocketRegistry;
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
 public final class Relay {
 
     private static final Logger log = LoggerFactory.getLogger(Relay.class);
+    private static final RateLimitedLog publishFailureLog = new RateLimitedLog(log);
 
     private final SocketRegistry sockets;
     private final ClusterBus bus;
@@ -74,28 +76,54 @@ public final class Relay {
      * Sends {@code event} to the socket {@code targetId} known to live on {@code nodeId} (the node
      * the sender's roster names), without looking it up: one bus message when it is remote.
      * Completes with true when it was delivered locally or handed to the owning node, false when
-     * it is not there or the delivery guard refused it.
+     * it is not there or the delivery guard refused it; fails when the bus could not take it.
      */
     public CompletionStage<Boolean> toSocketOn(String nodeId, String senderId, String targetId, String event,
                                                Map<String, Object> payload) {
+        return toSocketOn(nodeId, senderId, targetId, event, payload, null);
+    }
+
+    /**
+     * {@link #toSocketOn(String, String, String, String, Map)} for a payload that is already JSON:
+     * written to the target's frame, or to the bus, as it is.
+     */
+    public CompletionStage<Boolean> toSocketOnEncoded(String nodeId, String senderId, String targetId, String event,
+                                                      String payloadJson) {
+        return toSocketOn(nodeId, senderId, targetId, event, null, payloadJson);
+    }
+
+    private CompletionStage<Boolean> toSocketOn(String nodeId, String senderId, String targetId, String event,
+                                                Map<String, Object> payload, String payloadJson) {
         if (nodeId.equals(bus.localNode())) {
             LocalSocket local = sockets.byId(targetId);
             boolean deliver = local != null && deliveryGuard.test(local, senderId);
             if (deliver) {
-                local.send(event, payload);
+                local.send(event, payloadJson != null ? new RawValue(payloadJson) : payload);
             }
             return CompletableFuture.completedFuture(deliver);
         }
-        String encoded = encode(payload);
+        String encoded = payloadJson != null ? payloadJson : encode(payload);
         ClusterMessage message = new ClusterMessage.ToSocket(bus.localNode(), senderId, targetId, event, encoded);
+        long start = System.nanoTime();
         return bus.sendToNodeIfListening(nodeId, message).handle((heard, error) -> {
             if (error != null) {
                 metrics.publishFailed();
-                log.warn("relay to node {} failed: {}", nodeId, error.toString());
-                return CompletableFuture.completedFuture(false);
+                publishFailureLog.warn("relay to node {} failed: {}", nodeId, error.toString());
+                throw new ClusterUnavailableException(error);
             }
+            metrics.published(System.nanoTime() - start);
             return heard ? CompletableFuture.completedFuture(true) : unheard.keep(targetId, nodeId, event, encoded);
         }).thenCompose(result -> result);
+    }
+
+    /** This node's id. */
+    public String localNode() {
+        return bus.localNode();
+    }
+
+    /** Whether {@code socketId} is connected to this node. */
+    public boolean isLocal(String socketId) {
+        return sockets.byId(socketId) != null;
     }
 
     /** Sends {@code event} to every member of {@code roomId} except {@code exceptId} (may be null). */
@@ -104,9 +132,14 @@ public final class Relay {
         String encoded = encode(payload);
         deliverToLocalMembers(roomId, exceptId, event, new RawValue(encoded));
         ClusterMessage message = new ClusterMessage.ToRoom(bus.localNode(), roomId, exceptId, event, encoded);
-        return bus.sendToRoom(roomId, message).exceptionally(error -> {
-            metrics.publishFailed();
-            log.warn("room broadcast of {} failed: {}", event, error.toString());
+        long start = System.nanoTime();
+        return bus.sendToRoom(roomId, message).handle((ok, error) -> {
+            if (error != null) {
+                metrics.publishFailed();
+                publishFailureLog.warn("room broadcast of {} failed: {}", event, error.toString());
+            } else {
+                metrics.published(System.nanoTime() - start);
+            }
             return null;
         });
     }
@@ -127,11 +160,12 @@ public final class Relay {
             } else if (message instanceof ClusterMessage.ToSocket toSocket) {
                 LocalSocket target = sockets.byId(toSocket.targetSocket());
                 if (target == null) {
+                    metrics.relayDropped(SignalingMetrics.DropReason.UNKNOWN_TARGET);
                     log.debug("dropping {} for {}: not on this node", toSocket.event(), toSocket.targetSocket());
                     return;
                 }
                 if (!deliveryGuard.test(target, toSocket.senderSocket())) {
-                    metrics.relay(SignalingMetrics.RelayResult.DROPPED);
+                    metrics.relayDropped(SignalingMetrics.DropReason.NOT_SHARED_ROOM);
                     log.debug("dropping {} for {}: the relay policy refuses it here", toSocket.event(), toSocket.targetSocket());
                     return;
                 }

@@ -173,6 +173,11 @@ public final class LocalSocket {
         }
     }
 
+    /** Whether the session's transport is WebSocket right now (else long-polling). */
+    public boolean onWebSocket() {
+        return client.getTransport() == com.corundumstudio.socketio.Transport.WEBSOCKET;
+    }
+
     /** The Engine.IO session id; a credential of this client only, never shown to others. */
     public UUID engineSession() {
         return client.getSessionId();
@@ -384,6 +389,19 @@ public final class LocalSocket {
         cleanLeave = true;
         if (client instanceof NamespaceClient namespaceClient) {
             TransportChannels.forceClose(namespaceClient.getBaseClient());
+        } else {
+            client.disconnect();
+        }
+    }
+
+    /**
+     * Closes this socket's transport at the Engine.IO level, without a socket.io DISCONNECT: the
+     * client sees {@code transport close} and reconnects by itself (to another node when this one
+     * is draining). Its rooms are told it left, as with any transport close.
+     */
+    public void closeTransport() {
+        if (client instanceof NamespaceClient namespaceClient) {
+            TransportChannels.closeTransport(namespaceClient.getBaseClient());
         } else {
             client.disconnect();
         }
