@@ -397,7 +397,8 @@ public final class LocalSocket {
     /**
      * Closes this socket's transport at the Engine.IO level, without a socket.io DISCONNECT: the
      * client sees {@code transport close} and reconnects by itself (to another node when this one
-     * is draining). Its rooms are told it left, as with any transport close.
+     * is draining). An abrupt drop: with recovery on, the socket is held for its departure grace and
+     * its session resumes wherever the client reconnects; otherwise its rooms are told it left.
      */
     public void closeTransport() {
         if (client instanceof NamespaceClient namespaceClient) {
