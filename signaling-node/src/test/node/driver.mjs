@@ -6,8 +6,11 @@
 //                      {"cmd":"disconnect","client":"c1"}   clean socket.io disconnect (sends DISCONNECT)
 //                      {"cmd":"kill","client":"c1"}         engine.close(): transport closed, no DISCONNECT packet
 //                      {"cmd":"release","client":"c1"}      disconnect if needed and forget the client
+//                      {"cmd":"drop","client":"c1"}         the TCP connection is destroyed, no close frame and no
+//                                                           packet: what a network failure looks like (websocket only)
+//                      {"cmd":"retarget","client":"c1","url":"http://..."}  the next reconnection goes to url
 //   stdout (reports):  {"type":"ready"}
-//                      {"type":"connect","client","id","transport"}
+//                      {"type":"connect","client","id","transport","recovered"}
 //                      {"type":"connect_error","client","message","data"}
 //                      {"type":"disconnect","client","reason"}
 //                      {"type":"upgrade","client","transport"}
@@ -73,7 +76,8 @@ function connect(client, url, opts = {}) {
 
   socket.on('connect', () => {
     watchEngine(client, socket);
-    report({ type: 'connect', client, id: socket.id, transport: socket.io.engine?.transport?.name ?? null });
+    report({ type: 'connect', client, id: socket.id, transport: socket.io.engine?.transport?.name ?? null,
+      recovered: socket.recovered === true });
   });
   socket.on('connect_error', (err) => {
     report({ type: 'connect_error', client, message: err?.message ?? String(err), data: err?.data ?? null });
@@ -120,6 +124,22 @@ function handle(cmd) {
       // Closes the Engine.IO connection without a socket.io DISCONNECT packet:
       // over websocket a close frame, over polling an Engine.IO "close" packet.
       withSocket(cmd, (socket) => socket.io.engine?.close());
+      break;
+    case 'drop':
+      withSocket(cmd, (socket) => {
+        const transport = socket.io.engine?.transport;
+        const raw = transport?.name === 'websocket' ? transport.ws?._socket : null;
+        if (!raw) {
+          fail(cmd.client, 'drop needs a websocket transport');
+          return;
+        }
+        raw.destroy();
+      });
+      break;
+    case 'retarget':
+      withSocket(cmd, (socket) => {
+        socket.io.uri = cmd.url;
+      });
       break;
     case 'release':
       withSocket(cmd, (socket) => {

@@ -7,7 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The four cluster services of one node, from one backend. {@link #create} is the only place
+ * The cluster services of one node, from one backend. {@link #create} is the only place
  * that chooses between the in-memory and the Redis backend.
  */
 public interface ClusterBackend extends AutoCloseable {
@@ -19,6 +19,9 @@ public interface ClusterBackend extends AutoCloseable {
     PresenceStore presence();
 
     MediaStateStore mediaStates();
+
+    /** Recoverable sessions (connection-state recovery). */
+    SessionStore sessions();
 
     /** A short name of the backend for logs and health: "memory" or "redis". */
     String kind();

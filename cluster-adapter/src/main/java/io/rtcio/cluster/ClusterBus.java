@@ -33,6 +33,15 @@ public interface ClusterBus extends AutoCloseable {
     /** Publishes to the one node {@code nodeId}. */
     CompletionStage<Void> sendToNode(String nodeId, ClusterMessage message);
 
+    /**
+     * Publishes to the one node {@code nodeId}, like {@link #sendToNode}, and completes with whether
+     * that node was listening: false means nobody received the message (the node is gone, or its
+     * subscription is down), so the caller may keep what it sent elsewhere.
+     */
+    default CompletionStage<Boolean> sendToNodeIfListening(String nodeId, ClusterMessage message) {
+        return sendToNode(nodeId, message).thenApply(ok -> true);
+    }
+
     /** Publishes to every other node with local members of {@code roomId}. */
     CompletionStage<Void> sendToRoom(String roomId, ClusterMessage message);
 

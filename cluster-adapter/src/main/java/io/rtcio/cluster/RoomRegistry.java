@@ -50,4 +50,14 @@ public interface RoomRegistry {
      *         never met (members who joined while the state was lost)
      */
     CompletionStage<List<Member>> restore(String roomId, Member member, String password, MediaState mediaState);
+
+    /**
+     * Re-points an existing membership to {@code member} (same socket; typically a new owning node
+     * after its session was recovered there), keeping its place in the join order. Does nothing
+     * when the socket is not a member.
+     *
+     * @return the room's members as this same atomic step saw them, in join order, {@code member}
+     *         among them when it was a member; empty when it was not
+     */
+    CompletionStage<List<Member>> rebind(String roomId, Member member);
 }

@@ -39,9 +39,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import io.rtcio.node.recovery.SessionRecovery;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -70,6 +73,12 @@ public final class SignalingNode implements AutoCloseable {
     private final ClusterMaintenance maintenance;
     private final EventLoopWatchdog watchdog = new EventLoopWatchdog();
     private final RoomService rooms;
+    private final SessionRecovery recovery;
+    private final ScheduledExecutorService recoveryTimers = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "recovery-timers");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final AtomicBoolean ready = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean stopping = new AtomicBoolean();
@@ -102,20 +111,26 @@ public final class SignalingNode implements AutoCloseable {
         relay.guardDeliveries(relayPolicy::mayDeliver);
         RtcioMessageHandler relayHandler = new RtcioMessageHandler(relay, metrics, relayPolicy);
         IceHandler ice = new IceHandler(config.turn(), clock);
+        recovery = new SessionRecovery(config.recovery(), config.nodeId(), backend.sessions(), sockets, rooms,
+                backend.presence(), backend.mediaStates(), backend.bus(), recoveryTimers, metrics);
+        relay.onInternalEvent(SessionRecovery.TAKEN_EVENT, recovery::onTaken);
+        relay.onInternalEvent(SessionRecovery.FORWARD_EVENT, recovery::onForward);
+        relay.keepUnheard(recovery::keepUnheard);
+        maintenance.holdOrphansWith(recovery);
+        server.recovery(recovery, (socket, ticket) -> {
+            watchTransportOf(socket);
+            return recovery.resume(socket, ticket);
+        });
         for (EventRouter router : server.rtcioRouters()) {
             router.lifecycle(
                     socket -> {
                         watchTransportOf(socket);
                         metrics.connectionOpened(socket.onWebSocket() ? SignalingMetrics.Transport.WEBSOCKET
                                 : SignalingMetrics.Transport.POLLING);
-                        return backend.presence().register(socket.id(), config.nodeId());
+                        return backend.presence().register(socket.id(), config.nodeId())
+                                .thenCompose(ok -> recovery.opened(socket));
                     },
-                    socket -> departed(socket).thenCompose(ok -> backend.presence().unregister(socket.id()))
-                            .exceptionally(error -> {
-                                // Redis away: its directory entry goes with the next stale-socket sweep.
-                                log.debug("socket {} left; its directory entry stays for now: {}", socket.id(), error.toString());
-                                return null;
-                            }));
+                    socket -> recovery.disconnected(socket, this::depart));
             router.on(Events.RTCIO_MESSAGE, relayHandler);
             router.on(Events.JOIN_ROOM, MeteredHandlers.join(rooms.joinHandler(), metrics));
             router.on(Events.CHECK_ROOM, rooms.checkHandler());
@@ -129,6 +144,16 @@ public final class SignalingNode implements AutoCloseable {
 
         management = new ManagementServer(config.host(), config.managementPort(),
                 new ManagementRoutes(this::liveness, this::readiness, this::scrape, this::describeRooms));
+    }
+
+    /** Leaves every room of a socket that is gone (announced to each), then its directory entry. */
+    private CompletionStage<Void> depart(LocalSocket socket) {
+        return departed(socket).thenCompose(ok -> backend.presence().unregister(socket.id()))
+                .exceptionally(error -> {
+                    // Redis away: its directory entry goes with the next stale-socket sweep.
+                    log.debug("socket {} left; its directory entry stays for now: {}", socket.id(), error.toString());
+                    return null;
+                });
     }
 
     /**
@@ -305,6 +330,7 @@ public final class SignalingNode implements AutoCloseable {
         }
         ready.set(false);
         leaveAllRooms();
+        recoveryTimers.shutdownNow();
         server.close();
         maintenance.close();
         management.close();

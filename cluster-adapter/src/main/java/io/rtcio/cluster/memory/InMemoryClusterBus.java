@@ -59,6 +59,13 @@ final class InMemoryClusterBus implements ClusterBus {
     }
 
     @Override
+    public CompletionStage<Boolean> sendToNodeIfListening(String targetNode, ClusterMessage message) {
+        Objects.requireNonNull(targetNode, "targetNode");
+        boolean listening = directory.find(targetNode) != null;
+        return sendToNode(targetNode, message).thenApply(ok -> listening);
+    }
+
+    @Override
     public CompletionStage<Void> sendToNode(String targetNode, ClusterMessage message) {
         Objects.requireNonNull(targetNode, "targetNode");
         Objects.requireNonNull(message, "message");

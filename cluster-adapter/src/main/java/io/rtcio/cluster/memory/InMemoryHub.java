@@ -20,6 +20,7 @@ public final class InMemoryHub {
     private final InMemoryMediaStateStore mediaStates = new InMemoryMediaStateStore();
     private final InMemoryRoomRegistry rooms = new InMemoryRoomRegistry(mediaStates);
     private final InMemoryPresenceStore presence;
+    private final InMemorySessionStore sessions;
 
     /** A hub whose leases run on the system clock. */
     public InMemoryHub() {
@@ -29,6 +30,7 @@ public final class InMemoryHub {
     /** A hub whose leases run on {@code clock} (tests pass a clock they can advance). */
     public InMemoryHub(Clock clock) {
         this.presence = new InMemoryPresenceStore(Objects.requireNonNull(clock, "clock"));
+        this.sessions = new InMemorySessionStore(clock);
     }
 
     /**
@@ -40,7 +42,7 @@ public final class InMemoryHub {
      */
     public ClusterBackend node(String nodeId) {
         Objects.requireNonNull(nodeId, "nodeId");
-        return new InMemoryNodeBackend(buses.open(nodeId), rooms, presence, mediaStates);
+        return new InMemoryNodeBackend(buses.open(nodeId), rooms, presence, mediaStates, sessions);
     }
 
     /**

@@ -5,6 +5,7 @@ import io.rtcio.cluster.ClusterBus;
 import io.rtcio.cluster.MediaStateStore;
 import io.rtcio.cluster.PresenceStore;
 import io.rtcio.cluster.RoomRegistry;
+import io.rtcio.cluster.SessionStore;
 
 /**
  * One node of an {@link InMemoryHub}: its own bus, the hub's shared stores. {@link #close} stops
@@ -16,13 +17,15 @@ final class InMemoryNodeBackend implements ClusterBackend {
     private final InMemoryRoomRegistry rooms;
     private final InMemoryPresenceStore presence;
     private final InMemoryMediaStateStore mediaStates;
+    private final InMemorySessionStore sessions;
 
     InMemoryNodeBackend(InMemoryClusterBus bus, InMemoryRoomRegistry rooms, InMemoryPresenceStore presence,
-                        InMemoryMediaStateStore mediaStates) {
+                        InMemoryMediaStateStore mediaStates, InMemorySessionStore sessions) {
         this.bus = bus;
         this.rooms = rooms;
         this.presence = presence;
         this.mediaStates = mediaStates;
+        this.sessions = sessions;
     }
 
     @Override
@@ -43,6 +46,11 @@ final class InMemoryNodeBackend implements ClusterBackend {
     @Override
     public MediaStateStore mediaStates() {
         return mediaStates;
+    }
+
+    @Override
+    public SessionStore sessions() {
+        return sessions;
     }
 
     @Override

@@ -106,6 +106,20 @@ final class InMemoryRoomRegistry implements RoomRegistry {
         }
     }
 
+    @Override
+    public CompletionStage<List<Member>> rebind(String roomId, Member member) {
+        Objects.requireNonNull(roomId, "roomId");
+        Objects.requireNonNull(member, "member");
+        synchronized (lock) {
+            Room room = rooms.get(roomId);
+            if (room == null || !room.members.containsKey(member.socketId())) {
+                return CompletableFuture.completedFuture(List.of());
+            }
+            room.members.put(member.socketId(), member);
+            return CompletableFuture.completedFuture(List.copyOf(room.members.values()));
+        }
+    }
+
     /** Always drops the socket's media state in the room, member or not. */
     @Override
     public CompletionStage<LeaveResult> leave(String roomId, String socketId) {

@@ -5,6 +5,7 @@ import io.rtcio.cluster.ClusterConfig;
 import io.rtcio.cluster.MediaStateStore;
 import io.rtcio.cluster.PresenceStore;
 import io.rtcio.cluster.RoomRegistry;
+import io.rtcio.cluster.SessionStore;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +27,7 @@ public final class RedisBackend implements ClusterBackend {
     private final RedisRoomRegistry rooms;
     private final RedisPresenceStore presence;
     private final RedisMediaStateStore mediaStates;
+    private final RedisSessionStore sessions;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private RedisBackend(ClusterConfig config, RedisTopology topology, RedisConnections redis, RedisClusterBus bus,
@@ -36,6 +38,7 @@ public final class RedisBackend implements ClusterBackend {
         this.rooms = new RedisRoomRegistry(redis.commands(), keys);
         this.presence = new RedisPresenceStore(redis.commands(), keys, config.nodeId(), config.lease());
         this.mediaStates = new RedisMediaStateStore(redis.commands(), keys);
+        this.sessions = new RedisSessionStore(redis.commands(), keys);
     }
 
     /**
@@ -94,6 +97,11 @@ public final class RedisBackend implements ClusterBackend {
     @Override
     public MediaStateStore mediaStates() {
         return mediaStates;
+    }
+
+    @Override
+    public SessionStore sessions() {
+        return sessions;
     }
 
     @Override

@@ -89,14 +89,21 @@ public final class RedisClusterBus implements ClusterBus {
     public CompletionStage<Void> sendToNode(String targetNode, ClusterMessage message) {
         Objects.requireNonNull(targetNode, "targetNode");
         Objects.requireNonNull(message, "message");
-        return publish(keys.nodeChannel(targetNode), message, "node", targetNode);
+        return publish(keys.nodeChannel(targetNode), message, "node", targetNode).thenApply(receivers -> null);
+    }
+
+    @Override
+    public CompletionStage<Boolean> sendToNodeIfListening(String targetNode, ClusterMessage message) {
+        Objects.requireNonNull(targetNode, "targetNode");
+        Objects.requireNonNull(message, "message");
+        return publish(keys.nodeChannel(targetNode), message, "node", targetNode).thenApply(receivers -> receivers > 0);
     }
 
     @Override
     public CompletionStage<Void> sendToRoom(String roomId, ClusterMessage message) {
         Objects.requireNonNull(roomId, "roomId");
         Objects.requireNonNull(message, "message");
-        return publish(keys.roomChannel(roomId), message, "room", roomId);
+        return publish(keys.roomChannel(roomId), message, "room", roomId).thenApply(receivers -> null);
     }
 
     @Override
@@ -131,10 +138,11 @@ public final class RedisClusterBus implements ClusterBus {
         inbox.shutdownNow();
     }
 
-    private CompletionStage<Void> publish(String channel, ClusterMessage message, String kind, String target) {
+    /** Completes with how many subscribers received the message. */
+    private CompletionStage<Long> publish(String channel, ClusterMessage message, String kind, String target) {
         if (closed) {
             counters.publishFailed();
-            return closedFailure();
+            return CompletableFuture.failedFuture(new IllegalStateException("bus of node " + nodeId + " is closed"));
         }
         return redis.publish(channel, MessageCodec.encode(message)).handle((receivers, error) -> {
             if (error != null) {
@@ -144,7 +152,7 @@ public final class RedisClusterBus implements ClusterBus {
                         + " failed: " + cause.getMessage(), cause);
             }
             counters.publishSucceeded();
-            return null;
+            return receivers == null ? 0L : receivers;
         });
     }
 

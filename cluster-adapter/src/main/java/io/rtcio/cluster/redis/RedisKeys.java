@@ -79,6 +79,23 @@ public final class RedisKeys {
         return prefix + ":socket:" + socketId + ":node";
     }
 
+    /**
+     * {@code P:session:{socketId}}: hash of a socket's recoverable session ({@code secret},
+     * {@code node}, {@code user}, {@code nsp}, {@code seq} the last offset given, {@code floor} the
+     * highest offset trimmed from the log); a TTL of the recovery window while the socket is away.
+     */
+    public String session(String socketId) {
+        return prefix + ":session:" + tag(socketId);
+    }
+
+    /**
+     * {@code P:session:{socketId}:log}: list of the events kept for the socket while it is away,
+     * {@code <offset>\n<event>\n<payload JSON>} each, oldest first; in the session's slot.
+     */
+    public String sessionLog(String socketId) {
+        return prefix + ":session:" + tag(socketId) + ":log";
+    }
+
     /** {@code P:node:{nodeId}:sockets}: set of the socket ids registered to the node. */
     public String nodeSockets(String nodeId) {
         return prefix + ":node:" + tag(nodeId) + ":sockets";

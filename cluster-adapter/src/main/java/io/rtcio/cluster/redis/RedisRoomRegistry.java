@@ -37,6 +37,7 @@ final class RedisRoomRegistry implements RoomRegistry {
     private static final LuaScript JOIN = LuaScript.load("join");
     private static final LuaScript LEAVE = LuaScript.load("leave");
     private static final LuaScript RESTORE = LuaScript.load("restore");
+    private static final LuaScript REBIND = LuaScript.load("rebind");
     private static final LuaScript MEMBERS = LuaScript.load("members");
     private static final LuaScript DESCRIBE = LuaScript.load("describe");
 
@@ -112,6 +113,16 @@ final class RedisRoomRegistry implements RoomRegistry {
                 .thenApply(flat -> memberPairs(flat, 0))
                 .thenCompose(others -> redis.sadd(keys.socketRooms(socketId), roomId).thenApply(added -> others));
         return withIntent(restored, "restore of socket " + socketId + " into room " + roomId);
+    }
+
+    @Override
+    public CompletionStage<List<Member>> rebind(String roomId, Member member) {
+        Objects.requireNonNull(roomId, "roomId");
+        Objects.requireNonNull(member, "member");
+        CompletionStage<List<Member>> rebound = REBIND.<List<Object>>run(redis, ScriptOutputType.MULTI,
+                        keys.room(roomId).all(), member.socketId(), StateCodec.encodeMember(member))
+                .thenApply(flat -> memberPairs(flat, 0));
+        return withIntent(rebound, "rebinding of socket " + member.socketId() + " in room " + roomId);
     }
 
     /** Reads the reply of leave.lua. */

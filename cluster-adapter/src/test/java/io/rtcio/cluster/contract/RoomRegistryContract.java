@@ -348,6 +348,30 @@ public abstract class RoomRegistryContract extends ClusterContractSupport {
         assertThat(join("c", "r", "s3", "pw", 8)).isInstanceOf(JoinResult.Joined.class);
     }
 
+    @Test
+    void rebindShouldRePointAMembershipKeepingItsPlaceEpochAndName() {
+        joined("a", "r", "s1");
+        joined("b", "r", "s2");
+        joined("a", "r", "s3");
+        Member moved = new Member("s1", "c", "renamed-not", null, 42);
+
+        List<Member> members = await(rooms("b").rebind("r", moved));
+
+        assertThat(members).extracting(Member::socketId).containsExactly("s1", "s2", "s3");
+        assertThat(members.get(0).nodeId()).isEqualTo("c");
+        assertThat(await(rooms("a").members("r")).get(0)).isEqualTo(moved);
+    }
+
+    @Test
+    void rebindShouldDoNothingForANonMember() {
+        joined("a", "r", "s1");
+
+        assertThat(await(rooms("b").rebind("r", member("ghost", "b")))).isEmpty();
+        assertThat(await(rooms("b").rebind("nowhere", member("ghost", "b")))).isEmpty();
+        assertThat(await(rooms("a").members("r"))).extracting(Member::socketId).containsExactly("s1");
+        assertThat(await(rooms("a").roomsOf("ghost"))).isEmpty();
+    }
+
     private static String socket(int i) {
         return "s" + i;
     }

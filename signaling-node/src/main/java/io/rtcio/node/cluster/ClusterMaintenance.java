@@ -1,6 +1,7 @@
 package io.rtcio.node.cluster;
 
 import io.rtcio.cluster.PresenceStore;
+import io.rtcio.node.recovery.SessionRecovery;
 import io.rtcio.node.metrics.SignalingMetrics;
 import io.rtcio.node.room.RoomService;
 import io.rtcio.node.session.LocalSocket;
@@ -56,6 +57,7 @@ public final class ClusterMaintenance implements AutoCloseable {
     private final SignalingMetrics metrics;
     private final ScheduledExecutorService scheduler;
     private final AtomicBoolean running = new AtomicBoolean();
+    private volatile SessionRecovery recovery;
     private boolean leased;
     private boolean unreachable;
     private long beats;
@@ -77,6 +79,14 @@ public final class ClusterMaintenance implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+    }
+
+    /**
+     * Gives the sockets of dead nodes the departure grace of connection-state recovery: those with
+     * a recoverable session are evicted only if nobody recovered them by the end of it.
+     */
+    public void holdOrphansWith(SessionRecovery recovery) {
+        this.recovery = recovery;
     }
 
     /** Takes the first lease (waiting for it briefly), then beats every heartbeat. */
@@ -171,11 +181,13 @@ public final class ClusterMaintenance implements AutoCloseable {
             if (!won) {
                 return CompletableFuture.completedFuture(null);
             }
+            SessionRecovery grace = recovery;
             return presence.socketsOf(deadNode).thenCompose(orphans -> {
                 log.warn("node {} is dead; evicting its {} sockets", deadNode, orphans.size());
                 metrics.nodeReaped();
-                return evictAll(orphans);
-            }).thenCompose(ok -> presence.forgetNode(deadNode));
+                return grace == null ? CompletableFuture.completedFuture(orphans)
+                        : grace.holdOrphans(deadNode, orphans, eviction::evict);
+            }).thenCompose(this::evictAll).thenCompose(ok -> presence.forgetNode(deadNode));
         });
     }
 

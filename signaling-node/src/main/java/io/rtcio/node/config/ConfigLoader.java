@@ -74,13 +74,31 @@ public final class ConfigLoader {
                 Duration.ofMillis(leaseMs),
                 new SecurityConfigLoader(env).load(),
                 NamespaceConfig.parseList(raw("NAMESPACES")),
-                shutdown());
+                shutdown(),
+                recovery());
     }
 
     private ShutdownConfig shutdown() {
         int delayMs = integer("SHUTDOWN_READY_DELAY_MS", (int) ShutdownConfig.DEFAULT_READY_DELAY.toMillis(), 0, 120_000);
         int drainMs = integer("SHUTDOWN_DRAIN_MS", (int) ShutdownConfig.DEFAULT_DRAIN.toMillis(), 0, 3_600_000);
         return new ShutdownConfig(Duration.ofMillis(delayMs), Duration.ofMillis(drainMs));
+    }
+
+    private NodeConfig.RecoveryConfig recovery() {
+        int window = integer("RECOVERY_WINDOW_MS", (int) NodeConfig.RecoveryConfig.DEFAULT_WINDOW.toMillis(), 0, 86_400_000);
+        if (window == 0) {
+            return NodeConfig.RecoveryConfig.OFF;
+        }
+        if (window < 1_000) {
+            throw new ConfigException("RECOVERY_WINDOW_MS", "must be 0 (off) or at least 1000, got " + window);
+        }
+        int grace = integer("DEPARTURE_GRACE_MS",
+                (int) Math.min(window, NodeConfig.RecoveryConfig.DEFAULT_GRACE.toMillis()), 0, 86_400_000);
+        if (grace > window) {
+            throw new ConfigException("DEPARTURE_GRACE_MS", "must be at most RECOVERY_WINDOW_MS (" + window
+                    + "), got " + grace);
+        }
+        return new NodeConfig.RecoveryConfig(Duration.ofMillis(window), Duration.ofMillis(grace));
     }
 
     private String raw(String name) {

@@ -26,6 +26,7 @@ import java.util.List;
  * @param security        authentication, room access, rate limits, relay policy
  * @param namespaces      extra socket.io namespaces besides {@code /} ({@code NAMESPACES})
  * @param shutdown        readiness delay and drain window of a graceful stop ({@code SHUTDOWN_*})
+ * @param recovery        connection-state recovery and the grace before departures
  */
 public record NodeConfig(
         String host,
@@ -46,7 +47,8 @@ public record NodeConfig(
         Duration lease,
         SecurityConfig security,
         List<NamespaceConfig> namespaces,
-        ShutdownConfig shutdown) {
+        ShutdownConfig shutdown,
+        RecoveryConfig recovery) {
 
     public static final int DEFAULT_PORT = 3001;
     public static final int DEFAULT_MANAGEMENT_PORT = 8081;
@@ -70,35 +72,67 @@ public record NodeConfig(
     public NodeConfig withPorts(int newPort, int newManagementPort) {
         return new NodeConfig(host, newPort, newManagementPort, nodeId, allowedOrigins, maxPeers, turn, redisUrl,
                 keyPrefix, jsonLogs, pingInterval, pingTimeout, maxEventBytes, maxFrameBytes, heartbeat, lease,
-                security, namespaces, shutdown);
+                security, namespaces, shutdown, recovery);
     }
 
     /** A copy with another node id. */
     public NodeConfig withNodeId(String newNodeId) {
         return new NodeConfig(host, port, managementPort, newNodeId, allowedOrigins, maxPeers, turn, redisUrl,
                 keyPrefix, jsonLogs, pingInterval, pingTimeout, maxEventBytes, maxFrameBytes, heartbeat, lease,
-                security, namespaces, shutdown);
+                security, namespaces, shutdown, recovery);
     }
 
     /** A copy with another room limit. */
     public NodeConfig withMaxPeers(int newMaxPeers) {
         return new NodeConfig(host, port, managementPort, nodeId, allowedOrigins, newMaxPeers, turn, redisUrl,
                 keyPrefix, jsonLogs, pingInterval, pingTimeout, maxEventBytes, maxFrameBytes, heartbeat, lease,
-                security, namespaces, shutdown);
+                security, namespaces, shutdown, recovery);
     }
 
     /** A copy with other security settings (embedding applications and tests). */
     public NodeConfig withSecurity(SecurityConfig newSecurity) {
         return new NodeConfig(host, port, managementPort, nodeId, allowedOrigins, maxPeers, turn, redisUrl,
                 keyPrefix, jsonLogs, pingInterval, pingTimeout, maxEventBytes, maxFrameBytes, heartbeat, lease,
-                newSecurity, namespaces, shutdown);
+                newSecurity, namespaces, shutdown, recovery);
+    }
+
+    /** A copy with other recovery settings (tests). */
+    public NodeConfig withRecovery(RecoveryConfig newRecovery) {
+        return new NodeConfig(host, port, managementPort, nodeId, allowedOrigins, maxPeers, turn, redisUrl,
+                keyPrefix, jsonLogs, pingInterval, pingTimeout, maxEventBytes, maxFrameBytes, heartbeat, lease,
+                security, namespaces, shutdown, newRecovery);
+    }
+
+    /**
+     * Connection-state recovery (see docs/recovery.md).
+     *
+     * @param window how long a dropped session can be recovered ({@code RECOVERY_WINDOW_MS}); zero = off
+     * @param grace  how long the departure of an abruptly dropped socket waits for it
+     *               ({@code DEPARTURE_GRACE_MS}); at most {@code window}
+     */
+    public record RecoveryConfig(Duration window, Duration grace) {
+
+        public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(2);
+        public static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
+        public static final RecoveryConfig OFF = new RecoveryConfig(Duration.ZERO, Duration.ZERO);
+
+        public RecoveryConfig {
+            if (window.isNegative() || grace.isNegative() || (!window.isZero() && grace.compareTo(window) > 0)) {
+                throw new IllegalArgumentException("the departure grace must be between 0 and the recovery window");
+            }
+        }
+
+        /** Whether sessions are recoverable at all. */
+        public boolean enabled() {
+            return !window.isZero();
+        }
     }
 
     /** A copy with other shutdown timings (tests). */
     public NodeConfig withShutdown(ShutdownConfig newShutdown) {
         return new NodeConfig(host, port, managementPort, nodeId, allowedOrigins, maxPeers, turn, redisUrl,
                 keyPrefix, jsonLogs, pingInterval, pingTimeout, maxEventBytes, maxFrameBytes, heartbeat, lease,
-                security, namespaces, newShutdown);
+                security, namespaces, newShutdown, recovery);
     }
 
     /**

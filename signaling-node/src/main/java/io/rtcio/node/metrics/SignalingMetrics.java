@@ -125,6 +125,19 @@ public final class SignalingMetrics {
     private volatile boolean clusterUp;
     private final long startNanos = System.nanoTime();
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final Map<RecoveryOutcome, Counter> recoveries = new EnumMap<>(RecoveryOutcome.class);
+
+    /** What became of a dropped or reconnecting session (connection-state recovery). */
+    public enum RecoveryOutcome {
+        /** An abrupt drop: the socket is held for the grace. */
+        HELD,
+        /** A CONNECT claimed its session back. */
+        RECOVERED,
+        /** A CONNECT named a session that could not be recovered: a new session. */
+        REFUSED,
+        /** The grace ended without a recovery: the departure was announced. */
+        DEPARTED
+    }
 
     public SignalingMetrics(String nodeId) {
         this(nodeId, BuildInfo.fromClasspath());
@@ -169,6 +182,11 @@ public final class SignalingMetrics {
             relaysDropped.put(reason, Counter.builder("signaling.relay.dropped")
                     .description("#rtcio:message relays dropped, by reason").tag("reason", tag(reason))
                     .register(registry));
+        }
+        for (RecoveryOutcome outcome : RecoveryOutcome.values()) {
+            recoveries.put(outcome, Counter.builder("signaling.recovery.sessions")
+                    .description("Connection-state recovery: sessions held, recovered, refused, departed after the grace")
+                    .tag("outcome", outcome.name().toLowerCase()).register(registry));
         }
         joinDuration = latency("signaling.room.join.duration", "From a join-room to its answer (the shared-state join included)")
                 .register(registry);
@@ -308,6 +326,10 @@ public final class SignalingMetrics {
     /** How many events were refused with {@code code} so far. */
     public double errors(ErrorCode code) {
         return errors.get(code).count();
+    }
+
+    public void recovery(RecoveryOutcome outcome) {
+        recoveries.get(outcome).increment();
     }
 
     /** A namespace connect refused by authentication. */

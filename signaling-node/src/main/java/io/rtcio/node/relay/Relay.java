@@ -35,6 +35,19 @@ public final class Relay {
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, Consumer<String>> internalEvents = new ConcurrentHashMap<>();
     private volatile BiPredicate<LocalSocket, String> deliveryGuard = (target, senderId) -> true;
+    private volatile Unheard unheard = (targetId, nodeId, event, payloadJson) -> CompletableFuture.completedFuture(false);
+
+    /** What becomes of an event for a socket whose node did not listen (it died). */
+    @FunctionalInterface
+    public interface Unheard {
+        /** Completes with true when the event was kept for the socket, or sent on to where it is now. */
+        CompletionStage<Boolean> keep(String targetId, String nodeId, String event, String payloadJson);
+    }
+
+    /** Hands events for sockets on nodes that no longer listen to {@code keeper} (connection-state recovery). */
+    public void keepUnheard(Unheard keeper) {
+        this.unheard = keeper;
+    }
 
     public Relay(SocketRegistry sockets, ClusterBus bus, SignalingMetrics metrics) {
         this.sockets = sockets;
@@ -89,18 +102,18 @@ public final class Relay {
             }
             return CompletableFuture.completedFuture(deliver);
         }
-        ClusterMessage message = new ClusterMessage.ToSocket(bus.localNode(), senderId, targetId, event,
-                payloadJson != null ? payloadJson : encode(payload));
+        String encoded = payloadJson != null ? payloadJson : encode(payload);
+        ClusterMessage message = new ClusterMessage.ToSocket(bus.localNode(), senderId, targetId, event, encoded);
         long start = System.nanoTime();
-        return bus.sendToNode(nodeId, message).handle((ok, error) -> {
+        return bus.sendToNodeIfListening(nodeId, message).handle((heard, error) -> {
             if (error != null) {
                 metrics.publishFailed();
                 publishFailureLog.warn("relay to node {} failed: {}", nodeId, error.toString());
                 throw new ClusterUnavailableException(error);
             }
             metrics.published(System.nanoTime() - start);
-            return true;
-        });
+            return heard ? CompletableFuture.completedFuture(true) : unheard.keep(targetId, nodeId, event, encoded);
+        }).thenCompose(result -> result);
     }
 
     /** This node's id. */

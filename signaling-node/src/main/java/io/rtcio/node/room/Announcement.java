@@ -29,7 +29,9 @@ record Announcement(Kind kind, String roomId, String targetId, long targetEpoch,
         /** {@code user-disconnected} only: the peer left the room with {@code leave-room}. */
         LEFT,
         /** {@code #rtcio:peer-left} and {@code user-disconnected}: the peer's socket is gone. */
-        DISCONNECTED;
+        DISCONNECTED,
+        /** Nothing for the client: the peer's session was recovered on {@code peerNode}, route to it there. */
+        MOVED;
 
         boolean introduces() {
             return this == JOINED || this == MET;

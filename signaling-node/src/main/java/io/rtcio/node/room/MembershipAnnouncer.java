@@ -142,7 +142,9 @@ public final class MembershipAnnouncer {
             return;
         }
         Roster roster = membership.roster();
-        if (announcement.kind().introduces()) {
+        if (announcement.kind() == Announcement.Kind.MOVED) {
+            roster.moved(announcement.peer());
+        } else if (announcement.kind().introduces()) {
             if (roster.introduce(announcement.peer())) {
                 target.send(Events.USER_CONNECTED, userConnected(announcement.peerId(), announcement.peerName()));
                 if (announcement.kind() == Announcement.Kind.JOINED) {

@@ -4,6 +4,7 @@ import io.rtcio.cluster.ClusterBus;
 import io.rtcio.cluster.JoinRequest;
 import io.rtcio.cluster.JoinResult;
 import io.rtcio.cluster.MediaState;
+import io.rtcio.cluster.MediaStateStore;
 import io.rtcio.cluster.Member;
 import io.rtcio.cluster.RoomRegistry;
 import io.rtcio.node.protocol.ErrorCode;
@@ -267,6 +268,69 @@ public final class RoomService {
                     .toCompletableFuture());
         }
         return CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * Takes over, on this node, the memberships of a socket whose session was recovered here: each
+     * room still listing it is re-pointed to this node (same epoch and name) in one atomic step,
+     * whose member list becomes the socket's roster (what its client knows: the introductions of
+     * members who joined while it was away were kept for it and are replayed), and each other
+     * member's node is told where it is now (no client hears of it).
+     */
+    public CompletionStage<Void> resume(LocalSocket socket, MediaStateStore mediaStates) {
+        return registry.roomsOf(socket.id()).thenCompose(roomIds -> {
+            CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
+            for (String roomId : roomIds) {
+                chain = chain.thenCompose(ok -> resumeIn(socket, roomId, mediaStates));
+            }
+            return chain;
+        });
+    }
+
+    private CompletionStage<Void> resumeIn(LocalSocket socket, String roomId, MediaStateStore mediaStates) {
+        return registry.members(roomId).thenCompose(before -> {
+            Member old = before.stream().filter(m -> m.socketId().equals(socket.id())).findFirst().orElse(null);
+            if (old == null) {
+                return CompletableFuture.<Void>completedFuture(null);
+            }
+            Member self = new Member(socket.id(), bus.localNode(), old.name(), old.userId(), old.epoch());
+            return subscriptions.acquire(roomId)
+                    .thenCompose(ok -> registry.rebind(roomId, self))
+                    .thenCompose(members -> {
+                        if (members.stream().noneMatch(m -> m.socketId().equals(socket.id()))) {
+                            return subscriptions.release(roomId);
+                        }
+                        sockets.addToRoom(roomId, socket);
+                        LocalSocket.Membership membership = socket.beginMembership(roomId, self.epoch());
+                        membership.name(self.name());
+                        List<Member> others = members.stream().filter(m -> !m.socketId().equals(socket.id())).toList();
+                        for (Member peer : others) {
+                            membership.roster().introduce(new Roster.Peer(peer.socketId(), peer.nodeId(), peer.epoch(),
+                                    peer.name()));
+                        }
+                        CompletionStage<Void> media = mediaStates.snapshot(roomId).thenAccept(states -> {
+                            MediaState state = states.get(socket.id());
+                            if (state != null) {
+                                membership.mediaState(state);
+                            }
+                        }).exceptionally(error -> null);
+                        return announcer.announce(others, Announcement.Kind.MOVED, roomId, self)
+                                .thenCombine(media, (told, cached) -> (Void) null);
+                    });
+        });
+    }
+
+    /**
+     * Forgets a socket on this node only (its session went to another node, which owns its
+     * memberships now): no shared-state change, nothing announced.
+     */
+    public CompletionStage<Void> forgetLocally(LocalSocket socket) {
+        CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
+        for (String roomId : new ArrayList<>(socket.rooms())) {
+            sockets.removeFromRoom(roomId, socket);
+            chain = chain.thenCompose(ok -> subscriptions.release(roomId).exceptionally(error -> null));
+        }
+        return chain;
     }
 
     /**

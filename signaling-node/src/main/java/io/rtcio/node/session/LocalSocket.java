@@ -10,7 +10,9 @@ import io.netty.channel.ChannelOutboundBuffer;
 import io.rtcio.cluster.MediaState;
 import io.rtcio.node.transport.TransportChannels;
 import io.rtcio.node.auth.Identity;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
@@ -18,6 +20,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,9 +44,34 @@ public final class LocalSocket {
     private final Map<String, Membership> memberships = new ConcurrentHashMap<>();
     private final Map<String, Integer> incomingIntroductions = new ConcurrentHashMap<>();
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+    private final String secret;
+    private volatile long generation;
+    private final Object outletLock = new Object();
+    private volatile Outlet outlet = Outlet.CLIENT;
+    private List<Object[]> buffered;
+    private BiConsumer<String, Object> keeper;
+    private volatile boolean cleanLeave;
+    private volatile boolean movedAway;
+
+    /** Where what is sent to this socket goes. */
+    private enum Outlet {
+        /** Its client's transport. */
+        CLIENT,
+        /** Memory, until the recovery that admitted it has replayed what the client missed. */
+        BUFFER,
+        /** The session's log: the transport dropped, the socket is held for a recovery. */
+        KEEPER,
+        /** Nowhere: the socket departed or moved to another node. */
+        NOWHERE
+    }
 
     LocalSocket(String id, SocketIOClient client, Identity identity) {
+        this(id, client, identity, null);
+    }
+
+    LocalSocket(String id, SocketIOClient client, Identity identity, String secret) {
         this.id = id;
+        this.secret = secret;
         this.client = client;
         this.identity = identity == null ? Identity.ANONYMOUS : identity;
         String name = client.getNamespace().getName();
@@ -53,6 +81,96 @@ public final class LocalSocket {
     /** The public id: what the client sees as {@code socket.id} and peers address. */
     public String id() {
         return id;
+    }
+
+    /**
+     * The private session id socket.io-client keeps and sends back to recover the session
+     * ({@code <public id>.<secret>}), or null when recovery is off. A credential of this client only.
+     */
+    public String privateId() {
+        return secret == null ? null : id + "." + secret;
+    }
+
+    /** The secret part of {@link #privateId()}, or null. */
+    public String secret() {
+        return secret;
+    }
+
+    /** Which holder of its session this socket is: 0 when it opened it, one more per recovery. */
+    public long generation() {
+        return generation;
+    }
+
+    void generation(long value) {
+        generation = value;
+    }
+
+    /** Marks the coming disconnect as a clean leave (announced at once, not recoverable). */
+    public void leavingCleanly() {
+        cleanLeave = true;
+    }
+
+    /** Whether the socket left cleanly (see {@link #leavingCleanly}). */
+    public boolean leftCleanly() {
+        return cleanLeave;
+    }
+
+    /** Its session was recovered on another node while this transport still looked alive. */
+    public void movedAway() {
+        movedAway = true;
+        stopOutput();
+    }
+
+    public boolean hasMovedAway() {
+        return movedAway;
+    }
+
+    /** From now on, what is sent to this socket is kept in memory until {@link #replayAndGoLive}. */
+    public void bufferOutput() {
+        synchronized (outletLock) {
+            buffered = new ArrayList<>();
+            outlet = Outlet.BUFFER;
+        }
+    }
+
+    /** From now on, what is sent to this socket goes to {@code keeper} (its transport is gone). */
+    public void keepOutput(BiConsumer<String, Object> keeper) {
+        synchronized (outletLock) {
+            this.keeper = keeper;
+            outlet = Outlet.KEEPER;
+        }
+    }
+
+    /** From now on, what is sent to this socket is dropped. */
+    public void stopOutput() {
+        synchronized (outletLock) {
+            outlet = Outlet.NOWHERE;
+            buffered = null;
+            keeper = null;
+        }
+    }
+
+    /** Whether what is sent to this socket goes to the session's log (it is held for a recovery). */
+    public boolean isHeld() {
+        return outlet == Outlet.KEEPER;
+    }
+
+    /**
+     * Writes {@code missed} to the client, each with its offset as last argument (socket.io-client
+     * keeps it for its next recovery), then what was buffered meanwhile, then goes live.
+     */
+    public void replayAndGoLive(List<Object[]> missed) {
+        synchronized (outletLock) {
+            for (Object[] event : missed) {
+                client.sendEvent((String) event[0], event[1], event[2]);
+            }
+            List<Object[]> waiting = buffered == null ? List.of() : buffered;
+            buffered = null;
+            outlet = Outlet.CLIENT;
+            for (Object[] event : waiting) {
+                client.sendEvent((String) event[0], event[1]);
+            }
+        }
     }
 
     /** Whether the session's transport is WebSocket right now (else long-polling). */
@@ -203,12 +321,32 @@ public final class LocalSocket {
 
     /** Sends one event with one argument to this socket. Safe from any thread. */
     public void send(String event, Object payload) {
+        if (outlet != Outlet.CLIENT && divert(event, payload)) {
+            return;
+        }
         if (overflowing()) {
             log.warn("disconnecting socket {}: it is not reading what it is sent", id);
             kick();
             return;
         }
         client.sendEvent(event, payload);
+    }
+
+    /** True when {@code event} went elsewhere than the client's transport. */
+    private boolean divert(String event, Object payload) {
+        synchronized (outletLock) {
+            switch (outlet) {
+                case BUFFER -> buffered.add(new Object[] {event, payload});
+                case KEEPER -> keeper.accept(event, payload);
+                case NOWHERE -> {
+                    // departed or moved: nothing to deliver to
+                }
+                case CLIENT -> {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     private boolean overflowing() {
@@ -232,8 +370,23 @@ public final class LocalSocket {
         return unread != null && unread.totalPendingWriteBytes() > MAX_UNREAD_BYTES;
     }
 
-    /** Closes the transport from the server side; does not rely on the client's cooperation. */
+    /**
+     * Closes the transport from the server side without telling the socket.io client, which
+     * therefore reconnects by itself and recovers its session (on whichever node it reaches):
+     * an abrupt drop, as a drain needs.
+     */
+    public void dropTransport() {
+        if (client instanceof NamespaceClient namespaceClient) {
+            TransportChannels.dropTransport(namespaceClient.getBaseClient());
+        }
+    }
+
+    /**
+     * Closes the transport from the server side; does not rely on the client's cooperation. The
+     * socket's departure is announced at once (not recoverable).
+     */
     public void kick() {
+        cleanLeave = true;
         if (client instanceof NamespaceClient namespaceClient) {
             TransportChannels.forceClose(namespaceClient.getBaseClient());
         } else {
@@ -244,7 +397,8 @@ public final class LocalSocket {
     /**
      * Closes this socket's transport at the Engine.IO level, without a socket.io DISCONNECT: the
      * client sees {@code transport close} and reconnects by itself (to another node when this one
-     * is draining). Its rooms are told it left, as with any transport close.
+     * is draining). An abrupt drop: with recovery on, the socket is held for its departure grace and
+     * its session resumes wherever the client reconnects; otherwise its rooms are told it left.
      */
     public void closeTransport() {
         if (client instanceof NamespaceClient namespaceClient) {

@@ -20,4 +20,11 @@ public final class PublicIds {
         RANDOM.nextBytes(bytes);
         return ENCODER.encodeToString(bytes);
     }
+
+    /** A session secret: 144 random bits, 24 URL-safe characters (never contains {@code .}). */
+    public static String secret() {
+        byte[] bytes = new byte[18];
+        RANDOM.nextBytes(bytes);
+        return ENCODER.encodeToString(bytes);
+    }
 }

@@ -65,6 +65,14 @@ public final class Roster {
         return known;
     }
 
+    /** The known membership {@code peer} (same epoch) now lives on {@code peer.nodeId()}; nothing for the client. */
+    public synchronized void moved(Peer peer) {
+        Peer known = peers.get(peer.socketId());
+        if (known != null && known.epoch() == peer.epoch()) {
+            peers.put(peer.socketId(), new Peer(known.socketId(), peer.nodeId(), known.epoch(), known.name()));
+        }
+    }
+
     /** The peer {@code socketId} if the client currently knows it, else null. */
     public synchronized Peer find(String socketId) {
         return peers.get(socketId);

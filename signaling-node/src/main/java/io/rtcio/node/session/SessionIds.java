@@ -41,6 +41,21 @@ public final class SessionIds {
         return holder.id;
     }
 
+    /**
+     * Gives {@code session} the public id {@code id} (a recovered session takes its id back); counts
+     * one more socket holding it. A session that has an id already keeps it.
+     */
+    public synchronized String acquire(UUID session, String id) {
+        Holder holder = bySession.get(session);
+        if (holder == null) {
+            inUse.add(id);
+            holder = new Holder(id);
+            bySession.put(session, holder);
+        }
+        holder.sockets++;
+        return holder.id;
+    }
+
     /** One socket less holds the session's id; the id is dropped with the last one. */
     public synchronized void release(UUID session) {
         Holder holder = bySession.get(session);

@@ -21,6 +21,7 @@ public final class SocketRegistry {
     private final Map<String, LocalSocket> byId = new ConcurrentHashMap<>();
     private final Map<String, Set<LocalSocket>> roomMembers = new ConcurrentHashMap<>();
     private final Set<String> departing = ConcurrentHashMap.newKeySet();
+    private final Map<String, LocalSocket> supersededSockets = new ConcurrentHashMap<>();
     private final AtomicLong epochs = new AtomicLong(System.currentTimeMillis() * 1000);
 
     /** A registry with its own public ids. */
@@ -45,14 +46,60 @@ public final class SocketRegistry {
      * @return the socket, and whether it was created by this call
      */
     public Admission admit(SocketIOClient client, Identity identity) {
+        return admit(client, identity, null);
+    }
+
+    /** As {@link #admit(SocketIOClient, Identity)}, with the session secret for recovery (null = none). */
+    public Admission admit(SocketIOClient client, Identity identity, String secret) {
         boolean[] created = {false};
         LocalSocket socket = byEngineSession.computeIfAbsent(client.getSessionId(), session -> {
-            LocalSocket fresh = new LocalSocket(sessionIds.acquire(session), client, identity);
+            LocalSocket fresh = new LocalSocket(sessionIds.acquire(session), client, identity, secret);
             byId.put(fresh.id(), fresh);
             created[0] = true;
             return fresh;
         });
         return new Admission(socket, created[0]);
+    }
+
+    /**
+     * Admits a client whose session was recovered: it takes back {@code id} and {@code secret}. A
+     * socket this node still has under that id (held, or a transport that still looked alive) is
+     * superseded: it stops receiving, and its later disconnect announces nothing.
+     *
+     * @return the socket, and whether it was created by this call (false when the session already
+     *         has a socket, which is then returned unchanged)
+     */
+    public Admission admitRecovered(SocketIOClient client, Identity identity, String id, String secret,
+                                    long generation) {
+        boolean[] created = {false};
+        LocalSocket socket = byEngineSession.computeIfAbsent(client.getSessionId(), session -> {
+            LocalSocket fresh = new LocalSocket(sessionIds.acquire(session, id), client, identity, secret);
+            fresh.generation(generation);
+            fresh.bufferOutput();
+            LocalSocket superseded = byId.put(fresh.id(), fresh);
+            if (superseded != null) {
+                superseded.movedAway();
+                supersededSockets.put(fresh.id(), superseded);
+            }
+            created[0] = true;
+            return fresh;
+        });
+        return new Admission(socket, created[0]);
+    }
+
+    /** The socket {@link #admitRecovered} superseded under {@code id}, once; null when none. */
+    public LocalSocket takeSuperseded(String id) {
+        return supersededSockets.remove(id);
+    }
+
+    /** Keeps a socket whose transport dropped reachable by its id, held for a recovery. */
+    public void hold(LocalSocket socket) {
+        byId.putIfAbsent(socket.id(), socket);
+    }
+
+    /** Forgets a held socket (it departed, or was recovered elsewhere). */
+    public void unhold(LocalSocket socket) {
+        byId.remove(socket.id(), socket);
     }
 
     /** The socket admitted for this Engine.IO session, or null. */
@@ -78,7 +125,9 @@ public final class SocketRegistry {
     public LocalSocket remove(UUID session, String namespace) {
         LocalSocket socket = byEngineSession(session, namespace);
         if (socket != null && byEngineSession.remove(session, socket)) {
-            departing.add(socket.id());
+            if (!socket.hasMovedAway()) {
+                departing.add(socket.id());
+            }
             byId.remove(socket.id(), socket);
             sessionIds.release(session);
             return socket;
@@ -139,9 +188,9 @@ public final class SocketRegistry {
         return members == null ? List.of() : List.copyOf(members);
     }
 
-    /** Number of admitted sockets on this node. */
+    /** Number of admitted sockets on this node with a transport (held ones are not counted). */
     public int size() {
-        return byId.size();
+        return byEngineSession.size();
     }
 
     /** Number of rooms with local members. */

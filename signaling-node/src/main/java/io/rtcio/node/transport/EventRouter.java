@@ -12,6 +12,7 @@ import io.rtcio.node.protocol.EventHandler;
 import io.rtcio.node.protocol.Events;
 import io.rtcio.node.protocol.SignalingException;
 import io.rtcio.node.ratelimit.RateLimiter;
+import io.rtcio.node.recovery.SessionRecovery;
 import io.rtcio.node.session.LocalSocket;
 import io.rtcio.node.session.SocketRegistry;
 import java.util.LinkedHashMap;
@@ -25,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -57,6 +59,9 @@ public final class EventRouter {
     private final Set<String> events = ConcurrentHashMap.newKeySet();
     private volatile Function<LocalSocket, CompletionStage<?>> onAdmit = NOTHING;
     private volatile Function<LocalSocket, CompletionStage<?>> onDisconnect = NOTHING;
+    private volatile BiFunction<LocalSocket, SessionRecovery.Ticket, CompletionStage<?>> onRecover;
+    private volatile SessionRecovery recovery;
+    private volatile Departures departures = new Departures();
 
     /** @param timers runs the events the rate limit holds, when their slot comes */
     EventRouter(SocketIONamespace namespace, SocketRegistry sockets, SignalingMetrics metrics, String nodeId,
@@ -98,6 +103,51 @@ public final class EventRouter {
         this.onDisconnect = disconnected;
     }
 
+    /**
+     * Makes this namespace's sockets recoverable: {@code recovered} runs instead of the admission
+     * hook for a socket whose session a CONNECT claimed back.
+     */
+    void recovery(SessionRecovery recovery, BiFunction<LocalSocket, SessionRecovery.Ticket, CompletionStage<?>> recovered,
+                  Departures departures) {
+        this.recovery = recovery;
+        this.onRecover = recovered;
+        this.departures = departures;
+    }
+
+    /** Whether CONNECTs here may claim a session back. */
+    boolean recovers() {
+        SessionRecovery current = recovery;
+        return current != null && current.enabled();
+    }
+
+    /**
+     * Before a CONNECT naming a private session id is admitted: authenticates it and claims the
+     * session (the admission then takes the ticket). Completes normally whatever happens; a client
+     * refused here is refused again, with its reason, by the admission.
+     */
+    CompletionStage<Void> prepareRecovery(Object authData, SocketIOClient client) {
+        SessionRecovery current = recovery;
+        if (current == null || !(authData instanceof Map<?, ?> auth)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        Identity identity;
+        try {
+            identity = gate.authenticate(name, authData, client);
+        } catch (AuthenticationException refusal) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return current.claim(client.getSessionId(), name, auth, identity);
+    }
+
+    /** The session went away while its claim was on its way: the claimed session departs. */
+    void abandonRecovery(UUID session) {
+        SessionRecovery current = recovery;
+        SessionRecovery.Ticket ticket = current == null ? null : current.takeTicket(session);
+        if (ticket != null) {
+            current.abandon(ticket);
+        }
+    }
+
     /** Routes {@code event} to {@code handler}. */
     public void on(String event, EventHandler handler) {
         events.add(event);
@@ -111,9 +161,16 @@ public final class EventRouter {
         } catch (AuthenticationException refusal) {
             return gate.refuse(client, name, refusal);
         }
-        SocketRegistry.Admission admission = sockets.admit(client, identity);
+        SessionRecovery current = recovery;
+        SessionRecovery.Ticket ticket = current == null ? null : current.takeTicket(client.getSessionId());
+        SocketRegistry.Admission admission = ticket != null
+                ? sockets.admitRecovered(client, identity, ticket.socketId(), ticket.secret(), ticket.generation())
+                : sockets.admit(client, identity, current == null ? null : current.newSecret());
         LocalSocket socket = admission.socket();
         if (!socket.namespace().equals(name)) {
+            if (ticket != null) {
+                current.abandon(ticket);
+            }
             return gate.refuse(client, name, new AuthenticationException(
                     "this connection already uses the rtc.io namespace " + socket.namespace(), "namespace-in-use"));
         }
@@ -124,15 +181,19 @@ public final class EventRouter {
                 } else {
                     log.info("socket connected to {}", name);
                 }
-                return onAdmit.apply(socket);
+                return ticket != null ? onRecover.apply(socket, ticket) : onAdmit.apply(socket);
             }));
+        } else if (ticket != null) {
+            current.abandon(ticket);
         }
         return AuthTokenResult.AuthTokenResultSuccess;
     }
 
     /** This namespace's sockets on this node. */
     java.util.List<LocalSocket> localSockets() {
-        return sockets.all().stream().filter(socket -> socket.namespace().equals(name)).toList();
+        // Held sockets (transport gone, waiting for a recovery) have no session to sweep.
+        return sockets.all().stream().filter(socket -> socket.namespace().equals(name) && !socket.isHeld()
+                && !socket.hasMovedAway()).toList();
     }
 
     /** Removes a socket whose session ended without netty-socketio telling; its rooms are told it left. */
@@ -147,6 +208,9 @@ public final class EventRouter {
     private void disconnected(UUID session) {
         LocalSocket socket = sockets.remove(session, name);
         if (socket != null) {
+            if (departures.isClean(session, name)) {
+                socket.leavingCleanly();
+            }
             socket.submit(() -> withContext(socket, null, () -> {
                 log.info("socket disconnected");
                 return onDisconnect.apply(socket);

@@ -21,6 +21,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.rtcio.node.extension.TappedEvent;
 import io.rtcio.node.metrics.SignalingMetrics;
 import io.rtcio.node.protocol.ErrorCode;
@@ -80,6 +81,7 @@ final class PacketGuard extends ChannelInboundHandlerAdapter {
     private final UpgradeNoopFix upgradeFix;
     /** Live sessions that sent something, with when they were first seen (nanos). */
     private final Map<UUID, Long> sessions = new ConcurrentHashMap<>();
+    private final Departures departures = new Departures();
     private volatile NettyParts netty;
 
     /** What of netty-socketio's server the guard hands decoded packets to. */
@@ -134,6 +136,13 @@ final class PacketGuard extends ChannelInboundHandlerAdapter {
     void forget(UUID session) {
         sessions.remove(session);
         upgradeFix.forget(session);
+        // Not the departures: netty-socketio ends the session before it runs the disconnect
+        // listeners that read them; the sweep drops those of sessions that are over.
+    }
+
+    /** Which sessions the client ended on purpose. */
+    Departures departures() {
+        return departures;
     }
 
     @Override
@@ -147,6 +156,14 @@ final class PacketGuard extends ChannelInboundHandlerAdapter {
                 PostReplyDeferral.release(ctx);
             }
             return;
+        }
+        if (msg instanceof CloseWebSocketFrame) {
+            NettyParts parts = netty;
+            ClientHead closing = parts == null ? null : parts.clients().get(ctx.channel());
+            if (closing != null) {
+                // A close frame: the client (a browser tab closing, say) leaves on purpose.
+                departures.closed(closing.getSessionId());
+            }
         }
         if (!(msg instanceof PacketsMessage message)) {
             ctx.fireChannelRead(msg);
@@ -236,7 +253,10 @@ final class PacketGuard extends ChannelInboundHandlerAdapter {
                 metrics.upgraded();
                 deliver(client, new Packet(PacketType.UPGRADE, EngineIOVersion.V4), "", transport);
             }
-            case CLOSE -> deliver(client, new Packet(PacketType.CLOSE, EngineIOVersion.V4), "", transport);
+            case CLOSE -> {
+                departures.closed(client.getSessionId());
+                deliver(client, new Packet(PacketType.CLOSE, EngineIOVersion.V4), "", transport);
+            }
             case NOOP -> {
                 // nothing to do
             }
@@ -251,6 +271,7 @@ final class PacketGuard extends ChannelInboundHandlerAdapter {
                 Packet disconnect = new Packet(PacketType.MESSAGE, EngineIOVersion.V4);
                 disconnect.setSubType(PacketType.DISCONNECT);
                 disconnect.setNsp(packet.nettyNamespace());
+                departures.leftNamespace(client.getSessionId(), packet.namespace());
                 deliver(client, disconnect, packet.nettyNamespace(), transport);
             }
             case ACK -> log.debug("dropping an ack: this server asks clients for none");
@@ -280,7 +301,36 @@ final class PacketGuard extends ChannelInboundHandlerAdapter {
             return;
         }
         Object auth = packet.json() == null ? new LinkedHashMap<>() : packet.json();
-        client.addNamespaceClient(namespace);
+        EventRouter router = routers.apply(packet.namespace());
+        if (router != null && router.recovers() && auth instanceof Map<?, ?> map && map.get("pid") instanceof String) {
+            // Claiming the session back takes a shared-state round trip: the reply waits for it,
+            // on this connection's event loop (the client sends nothing else until it is connected).
+            client.addNamespaceClient(namespace);
+            Channel channel = TransportChannels.channelOf(client.getSessionId());
+            router.prepareRecovery(auth, client.getChildClient(namespace)).whenComplete((ok, error) -> {
+                Runnable rest = () -> {
+                    if (isLive(client)) {
+                        finishConnect(client, transport, namespace, nsp, auth);
+                    } else {
+                        router.abandonRecovery(client.getSessionId());
+                    }
+                };
+                if (channel != null) {
+                    channel.eventLoop().execute(rest);
+                } else {
+                    rest.run();
+                }
+            });
+            return;
+        }
+        finishConnect(client, transport, namespace, nsp, auth);
+    }
+
+    private void finishConnect(ClientHead client, Transport transport, Namespace namespace, String nsp, Object auth) {
+        NettyParts parts = netty;
+        if (client.getChildClient(namespace) == null) {
+            client.addNamespaceClient(namespace);
+        }
         NamespaceClient namespaceClient = client.getChildClient(namespace);
         client.getHandshakeData().setAuthToken(auth);
         AuthTokenResult allowed = namespace.onAuthData(namespaceClient, auth);
@@ -396,6 +446,7 @@ final class PacketGuard extends ChannelInboundHandlerAdapter {
 
     private void disconnectFlooder(ClientHead client) {
         log.warn("disconnecting a session still over its event rate limit after the grace period");
+        departures.closed(client.getSessionId()); // not a drop to recover from
         metrics.rateLimitDisconnect(client.getSessionId());
         limiter.forget(client.getSessionId());
         TransportChannels.forceClose(client);

@@ -20,7 +20,7 @@ import java.util.function.Function;
 /**
  * netty-socketio's JSON layer with two changes: {@code null} values survive (netty-socketio drops
  * them by default), and the namespace CONNECT reply carries the socket's public id instead of the
- * Engine.IO session id, which is a credential (see DESIGN.md). An event whose one argument is
+ * Engine.IO session id (and its private id when recoverable), which is a credential (see DESIGN.md). An event whose one argument is
  * already JSON (a {@link RawValue} holding a string: relays, room broadcasts) is framed by hand,
  * its argument copied as it is, without a Jackson generator per packet.
  */
@@ -31,11 +31,14 @@ final class RtcioJsonSupport extends JacksonJsonSupport {
     /** {@code ["name",} per event name; the names a node sends are its own events, a bounded set. */
     private static final Map<String, byte[]> EVENT_PREFIXES = new ConcurrentHashMap<>();
 
-    private final Function<UUID, String> publicIds;
+    private final Function<UUID, Map<String, Object>> connectReplies;
 
-    /** @param publicIds public id of an admitted Engine.IO session, or null */
-    RtcioJsonSupport(Function<UUID, String> publicIds) {
-        this.publicIds = publicIds;
+    /**
+     * @param connectReplies the CONNECT reply of an admitted Engine.IO session ({@code sid}, and
+     *                       {@code pid} when its session is recoverable), or null
+     */
+    RtcioJsonSupport(Function<UUID, Map<String, Object>> connectReplies) {
+        this.connectReplies = connectReplies;
     }
 
     private static byte[] eventPrefix(String name) {
@@ -51,11 +54,11 @@ final class RtcioJsonSupport extends JacksonJsonSupport {
     @Override
     public void writeValue(ByteBufOutputStream out, Object value) throws IOException {
         if (value instanceof ConnPacket connect) {
-            String publicId = publicIds.apply(connect.getSid());
-            if (publicId == null) {
+            Map<String, Object> reply = connectReplies.apply(connect.getSid());
+            if (reply == null) {
                 throw new IllegalStateException("CONNECT reply for a session that was not admitted");
             }
-            super.writeValue(out, Map.of("sid", publicId));
+            super.writeValue(out, reply);
             return;
         }
         if (value instanceof List<?> event && event.size() == 2 && event.get(0) instanceof String name

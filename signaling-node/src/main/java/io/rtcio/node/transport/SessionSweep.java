@@ -47,6 +47,7 @@ final class SessionSweep implements Runnable {
         try {
             evictOrphans();
             closeIdleSessions(System.nanoTime());
+            guard.departures().forgetUnless(guard::alive);
         } catch (RuntimeException e) {
             log.warn("session sweep failed: {}", e.toString());
         }

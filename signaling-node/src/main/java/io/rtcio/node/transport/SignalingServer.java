@@ -14,6 +14,8 @@ import io.rtcio.node.extension.CustomEvent;
 import io.rtcio.node.extension.EventTap;
 import io.rtcio.node.metrics.SignalingMetrics;
 import io.rtcio.node.ratelimit.RateLimiter;
+import io.rtcio.node.recovery.SessionRecovery;
+import io.rtcio.node.session.LocalSocket;
 import io.rtcio.node.session.SocketRegistry;
 import io.netty.channel.EventLoopGroup;
 import java.lang.reflect.Field;
@@ -70,7 +72,7 @@ public final class SignalingServer implements AutoCloseable {
         settings.setAckMode(AckMode.MANUAL);
         settings.setAddVersionHeader(false);
         settings.setEnableCors(false);
-        settings.setJsonSupport(new RtcioJsonSupport(sockets.sessionIds()::publicId));
+        settings.setJsonSupport(new RtcioJsonSupport(session -> connectReply(sockets, session)));
         OriginPolicy origins = new OriginPolicy(config.allowedOrigins());
         settings.setAuthorizationListener(origins);
         settings.setExceptionListener(new QuietExceptionListener());
@@ -109,6 +111,32 @@ public final class SignalingServer implements AutoCloseable {
             }
         });
         sweep = new SessionSweep(guard, routers.values(), limiter, config.security().sessionLimits().connectTimeout());
+    }
+
+    /** {@code {sid, pid?}}: the public id, and the private id of a recoverable rtc.io socket. */
+    private static Map<String, Object> connectReply(SocketRegistry sockets, java.util.UUID session) {
+        String publicId = sockets.sessionIds().publicId(session);
+        if (publicId == null) {
+            return null;
+        }
+        Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("sid", publicId);
+        LocalSocket socket = sockets.byEngineSession(session);
+        if (socket != null && socket.privateId() != null) {
+            reply.put("pid", socket.privateId());
+        }
+        return reply;
+    }
+
+    /**
+     * Makes the rtc.io namespaces' sockets recoverable (before {@link #start}): {@code recovered}
+     * runs for a socket whose session a CONNECT claimed back, instead of the admission hook.
+     */
+    public void recovery(SessionRecovery recovery,
+                         java.util.function.BiFunction<LocalSocket, SessionRecovery.Ticket, java.util.concurrent.CompletionStage<?>> recovered) {
+        for (EventRouter router : rtcioRouters) {
+            router.recovery(recovery, recovered, guard.departures());
+        }
     }
 
     /** The default namespace's router; register handlers before {@link #start}. */

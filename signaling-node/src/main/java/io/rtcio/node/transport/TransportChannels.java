@@ -65,6 +65,20 @@ public final class TransportChannels {
     }
 
     /**
+     * Ends the session from the server side without a DISCONNECT packet: the connection is closed
+     * (and a polling session ended), so socket.io-client sees a transport close and reconnects.
+     */
+    public static void dropTransport(ClientHead head) {
+        Channel channel = CHANNELS.remove(head.getSessionId());
+        if (channel != null) {
+            channel.close();
+        }
+        if (head.getCurrentTransport() == Transport.POLLING || channel == null) {
+            head.onChannelDisconnect();
+        }
+    }
+
+    /**
      * Ends the session at the Engine.IO level only, as a load balancer or a network cut would: a
      * WebSocket gets a close frame (1001, going away) and its connection is closed; a long-polling
      * client is sent an Engine.IO CLOSE packet. No socket.io DISCONNECT is sent: socket.io-client

@@ -128,6 +128,18 @@ final class NodeTestClientFactory implements TestClientFactory {
     }
 
     @Override
+    public RecoveringClient connectRecovering(String baseUrl, ClientOptions options) {
+        NodeClient client = open(baseUrl, options, true);
+        try {
+            client.awaitConnect(1, TestClient.DEFAULT_TIMEOUT);
+        } catch (AssertionError e) {
+            client.close();
+            throw e;
+        }
+        return client;
+    }
+
+    @Override
     public ConnectError connectExpectingError(String baseUrl, ClientOptions options) {
         NodeClient client = open(baseUrl, options);
         try {
@@ -178,6 +190,10 @@ final class NodeTestClientFactory implements TestClientFactory {
     // ---- driver I/O ----
 
     private NodeClient open(String baseUrl, ClientOptions options) {
+        return open(baseUrl, options, false);
+    }
+
+    private NodeClient open(String baseUrl, ClientOptions options, boolean reconnect) {
         if (closed) {
             throw new IllegalStateException("factory is closed");
         }
@@ -186,7 +202,12 @@ final class NodeTestClientFactory implements TestClientFactory {
 
         ObjectNode opts = Json.object();
         opts.set("transports", Json.tree(options.transport().transportNames()));
-        opts.put("reconnection", false);
+        opts.put("reconnection", reconnect);
+        if (reconnect) {
+            opts.put("reconnectionDelay", 100);
+            opts.put("reconnectionDelayMax", 500);
+            opts.put("randomizationFactor", 0);
+        }
         opts.put("forceNew", true);
         opts.put("timeout", TestClient.DEFAULT_TIMEOUT.toMillis());
         if (options.auth() != null) {
@@ -278,7 +299,11 @@ final class NodeTestClientFactory implements TestClientFactory {
             return; // a report for a released client
         }
         switch (type) {
-            case "connect" -> client.onConnected(msg.path("id").asText(null), msg.path("transport").asText(null));
+            case "connect" -> {
+                client.connects.add(new RecoveringClient.Connect(msg.path("id").asText(null),
+                        msg.path("recovered").asBoolean(false)));
+                client.onConnected(msg.path("id").asText(null), msg.path("transport").asText(null));
+            }
             case "connect_error" -> client.onConnectError(
                     new ConnectError(msg.path("message").asText(""), Json.plain(msg.get("data"))));
             case "disconnect" -> client.onDisconnected(msg.path("reason").asText());
@@ -310,9 +335,10 @@ final class NodeTestClientFactory implements TestClientFactory {
     }
 
     /** One socket.io-client instance inside the driver. */
-    private final class NodeClient extends BaseTestClient {
+    private final class NodeClient extends BaseTestClient implements RecoveringClient {
 
         private final String id;
+        private final List<RecoveringClient.Connect> connects = new java.util.concurrent.CopyOnWriteArrayList<>();
         private final Map<String, CompletableFuture<List<Object>>> pendingAcks = new ConcurrentHashMap<>();
         private volatile boolean released;
 
@@ -393,6 +419,30 @@ final class NodeTestClientFactory implements TestClientFactory {
             } finally {
                 clients.remove(id);
             }
+        }
+
+        @Override
+        public void drop() {
+            send(command("drop", id));
+        }
+
+        @Override
+        public void retarget(String baseUrl) {
+            ObjectNode cmd = command("retarget", id);
+            cmd.put("url", baseUrl);
+            send(cmd);
+        }
+
+        @Override
+        public RecoveringClient.Connect awaitConnect(int count, Duration timeout) {
+            try {
+                org.awaitility.Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(20))
+                        .until(() -> connects.size() >= count);
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError(describe() + ": connected " + connects.size() + " times, not " + count
+                        + ", within " + timeout + extraDiagnostics());
+            }
+            return connects.get(count - 1);
         }
 
         @Override

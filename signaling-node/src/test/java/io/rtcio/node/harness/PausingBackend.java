@@ -11,6 +11,7 @@ import io.rtcio.cluster.Member;
 import io.rtcio.cluster.PresenceStore;
 import io.rtcio.cluster.RoomInfo;
 import io.rtcio.cluster.RoomRegistry;
+import io.rtcio.cluster.SessionStore;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -135,6 +136,11 @@ public final class PausingBackend implements ClusterBackend {
         public CompletionStage<List<Member>> restore(String roomId, Member member, String password, MediaState mediaState) {
             return registry.restore(roomId, member, password, mediaState);
         }
+
+        @Override
+        public CompletionStage<List<Member>> rebind(String roomId, Member member) {
+            return registry.rebind(roomId, member);
+        }
     }
 
     @Override
@@ -155,6 +161,11 @@ public final class PausingBackend implements ClusterBackend {
     @Override
     public MediaStateStore mediaStates() {
         return delegate.mediaStates();
+    }
+
+    @Override
+    public SessionStore sessions() {
+        return delegate.sessions();
     }
 
     @Override

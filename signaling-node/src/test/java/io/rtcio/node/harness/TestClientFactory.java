@@ -31,6 +31,15 @@ public interface TestClientFactory extends AutoCloseable {
      */
     TestClient connect(String baseUrl, ClientOptions options);
 
+    /**
+     * Connects like {@link #connect}, but the client reconnects by itself when its connection is
+     * lost (socket.io-client's defaults, with a 100-500 ms delay), and so recovers its session
+     * when the server allows it. Node clients only.
+     */
+    default RecoveringClient connectRecovering(String baseUrl, ClientOptions options) {
+        throw new UnsupportedOperationException("only the node client factory reconnects by itself");
+    }
+
     /** Connects and waits (5 s) for {@code connect_error}; AssertionError if the client connects instead. */
     ConnectError connectExpectingError(String baseUrl, ClientOptions options);
 

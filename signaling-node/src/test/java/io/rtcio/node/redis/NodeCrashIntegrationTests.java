@@ -34,7 +34,9 @@ class NodeCrashIntegrationTests {
     @Test
     void shouldEvictTheDeadNodesPeersWithinTenSeconds() {
         RedisServer redis = REDIS.deployment();
-        try (ProcessCluster nodes = ProcessCluster.start(3, Map.of("REDIS_URL", redis.url(), "REDIS_KEY_PREFIX", PREFIX));
+        // No departure grace: this measures the reaper itself (the grace is SessionRecoveryIntegrationTests').
+        try (ProcessCluster nodes = ProcessCluster.start(3, Map.of("REDIS_URL", redis.url(), "REDIS_KEY_PREFIX", PREFIX,
+                "DEPARTURE_GRACE_MS", "0"));
              TestClientFactory clients = TestClientFactory.node()) {
             List<TestClient> peers = new ArrayList<>();
             for (int i = 0; i < 60; i++) {
