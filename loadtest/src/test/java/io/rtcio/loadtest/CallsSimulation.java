@@ -4,7 +4,6 @@ import static io.gatling.javaapi.core.CoreDsl.rampUsers;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 
 import io.gatling.javaapi.core.ScenarioBuilder;
-import io.gatling.javaapi.core.Simulation;
 
 /**
  * Calls as rtc.io makes them: rooms of 2 to 8 peers (or {@code -DroomSize}) fill up with backfill;
@@ -12,7 +11,7 @@ import io.gatling.javaapi.core.Simulation;
  * (~300 B) each way; media-state toggles, stopScreenShare and a chat; then each peer leaves the room
  * or disconnects. Every user checks the protocol (see {@link RtcPeer}).
  */
-public class CallsSimulation extends Simulation {
+public class CallsSimulation extends RtcioSimulation {
 
     static final int[] CALL_SIZES = {2, 3, 4, 5, 6, 7, 8};
 

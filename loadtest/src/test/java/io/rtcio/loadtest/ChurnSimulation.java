@@ -4,14 +4,13 @@ import static io.gatling.javaapi.core.CoreDsl.rampUsers;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 
 import io.gatling.javaapi.core.ScenarioBuilder;
-import io.gatling.javaapi.core.Simulation;
 
 /**
  * Continuous churn: users arrive at a steady rate for {@code -Dduration} (default 60 s), fill rooms
  * of {@code -DroomSize} (default 3) on whichever node they land, exchange media state and a chat,
  * and leave or disconnect, while later rooms are still filling. All of it checked.
  */
-public class ChurnSimulation extends Simulation {
+public class ChurnSimulation extends RtcioSimulation {
 
     public ChurnSimulation() {
         Settings settings = Settings.load(new Settings.Defaults(600, 0, 60, 3, 1000, 500));

@@ -5,14 +5,13 @@ import static io.gatling.javaapi.core.CoreDsl.rampUsers;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 
 import io.gatling.javaapi.core.ScenarioBuilder;
-import io.gatling.javaapi.core.Simulation;
 
 /**
  * Idle soak: many connections joined to rooms of {@code -DroomSize} (default 4) and then held for
  * {@code -Dduration} (default 60 s) with nothing but Engine.IO heartbeats (answered automatically);
  * then the usual checks and departures. Measures what a held connection costs a server.
  */
-public class IdleSimulation extends Simulation {
+public class IdleSimulation extends RtcioSimulation {
 
     public IdleSimulation() {
         Settings settings = Settings.load(new Settings.Defaults(1000, 20, 60, 4, 2000, 500));

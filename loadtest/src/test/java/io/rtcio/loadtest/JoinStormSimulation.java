@@ -4,13 +4,12 @@ import static io.gatling.javaapi.core.CoreDsl.rampUsers;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 
 import io.gatling.javaapi.core.ScenarioBuilder;
-import io.gatling.javaapi.core.Simulation;
 
 /**
  * Many users joining at once (over {@code -Dramp}, default 5 s) into rooms of {@code -DroomSize}
  * (default 4): join-ok latency with backfill, introductions, media state and departures checked.
  */
-public class JoinStormSimulation extends Simulation {
+public class JoinStormSimulation extends RtcioSimulation {
 
     public JoinStormSimulation() {
         Settings settings = Settings.load(new Settings.Defaults(400, 5, 0, 4, 1000, 500));

@@ -4,7 +4,6 @@ import static io.gatling.javaapi.core.CoreDsl.rampUsers;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 
 import io.gatling.javaapi.core.ScenarioBuilder;
-import io.gatling.javaapi.core.Simulation;
 
 /**
  * Relay throughput: pairs of users (rooms of two; with several targets each pair spans two nodes)
@@ -12,7 +11,7 @@ import io.gatling.javaapi.core.Simulation;
  * partner's connection echoes it at once, so {@code relay rtt} is the round trip through the
  * servers. Pings must arrive in order with the server-set source; stray echoes are violations.
  */
-public class RelaySimulation extends Simulation {
+public class RelaySimulation extends RtcioSimulation {
 
     public RelaySimulation() {
         System.setProperty("roomSize", "2");
