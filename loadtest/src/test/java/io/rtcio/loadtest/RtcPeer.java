@@ -404,6 +404,15 @@ final class RtcPeer {
         return NOTES.get();
     }
 
+    /** {@link #verdict()}, printed (for the first few users) when it is not "ok". */
+    String reportedVerdict() {
+        String verdict = verdict();
+        if (!verdict.equals("ok") && REPORTED_USERS.incrementAndGet() <= MAX_REPORTED_USERS) {
+            System.out.println("PROTOCOL VIOLATION user " + self + " in " + roomId + ": " + verdict);
+        }
+        return verdict;
+    }
+
     /** Final checks, then "ok" or the violations (the first few). */
     String verdict() {
         if (remotes.size() != roomSize - 1) {
@@ -439,11 +448,7 @@ final class RtcPeer {
         if (violationCount == 0) {
             return "ok";
         }
-        String verdict = violationCount + " violation(s): " + String.join("; ", violations);
-        if (REPORTED_USERS.incrementAndGet() <= MAX_REPORTED_USERS) {
-            System.out.println("PROTOCOL VIOLATION user " + self + " in " + roomId + ": " + verdict);
-        }
-        return verdict;
+        return violationCount + " violation(s): " + String.join("; ", violations);
     }
 
     private static boolean same(boolean[] a, boolean[] b) {

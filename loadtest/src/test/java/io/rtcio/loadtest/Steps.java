@@ -106,7 +106,7 @@ final class Steps {
                 until("the departures of lower ids", RtcPeer::mayDepart),
                 ws("check-room").sendText(s -> peer(s).checkRoomFrame()).await(await).on(
                         ws.checkTextMessage(PROTOCOL).matching(tap(body -> body.startsWith("42[\"room-check-ok\"")))
-                                .check(bodyString().transformWithSession((body, s) -> peer(s).verdict()).is("ok"))),
+                                .check(bodyString().transformWithSession((body, s) -> peer(s).reportedVerdict()).is("ok"))),
                 doIfOrElse(s -> peer(s).departsByDisconnect(peer(s).self))
                         .then(ws("disconnect").close())
                         .orElse(exec(send(s -> peer(s).leaveFrame()), ws("close").close())));
