@@ -11,7 +11,7 @@ LOG_DIR=${LOG_DIR:-$LOADTEST_DIR/target/run}
 STARTED_PIDS=()
 SERVER_PIDS=()
 REDIS_PID=
-URLS=
+URLS=${URLS:-}
 
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'

@@ -39,6 +39,7 @@ final class RtcPeer {
     /** {@code -Dtrace=true}: print every frame a user absorbs (for debugging a small run). */
     private static final boolean TRACE = Boolean.getBoolean("trace");
     private static final boolean STRICT = Boolean.getBoolean("strict");
+    private static final java.util.concurrent.atomic.AtomicInteger TOTAL_VIOLATIONS = new java.util.concurrent.atomic.AtomicInteger();
     private static final java.util.concurrent.atomic.AtomicInteger NOTES = new java.util.concurrent.atomic.AtomicInteger();
     private static final int MAX_REPORTED_USERS = 20;
     private static final java.util.concurrent.atomic.AtomicInteger REPORTED_USERS = new java.util.concurrent.atomic.AtomicInteger();
@@ -399,6 +400,11 @@ final class RtcPeer {
         }
     }
 
+    /** Violations of all users that gave their verdict so far. */
+    static int totalViolations() {
+        return TOTAL_VIOLATIONS.get();
+    }
+
     /** Notes of all users so far (see {@link #note}). */
     static int notes() {
         return NOTES.get();
@@ -407,6 +413,7 @@ final class RtcPeer {
     /** {@link #verdict()}, printed (for the first few users) when it is not "ok". */
     String reportedVerdict() {
         String verdict = verdict();
+        TOTAL_VIOLATIONS.addAndGet(violationCount);
         if (!verdict.equals("ok") && REPORTED_USERS.incrementAndGet() <= MAX_REPORTED_USERS) {
             System.out.println("PROTOCOL VIOLATION user " + self + " in " + roomId + ": " + verdict);
         }

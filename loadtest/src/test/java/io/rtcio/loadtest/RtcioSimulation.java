@@ -8,5 +8,6 @@ public abstract class RtcioSimulation extends Simulation {
     @Override
     public void after() {
         System.out.println("protocol notes (timing deviations, not gated; -Dstrict=true gates them): " + RtcPeer.notes());
+        System.out.println("LOADTEST-STATS " + Stats.json(RtcPeer.totalViolations(), RtcPeer.notes()));
     }
 }

@@ -64,8 +64,10 @@ final class Steps {
                                 .check(regex(SocketIo.CONNECT_OK).saveAs("sid"))),
                 exec(s -> s.set("peer", new RtcPeer(s.getString("sid"), s.getString("room"),
                         s.getInt("roomSize"), calls, settings))),
+                exec(s -> s.set("t0", System.nanoTime())),
                 ws("join-room").sendText(s -> peer(s).joinFrame()).await(await).on(
-                        ws.checkTextMessage(JOIN_OK).matching(tap(body -> body.startsWith("42[\"join-ok\"")))),
+                        ws.checkTextMessage(JOIN_OK).matching(tapWithSession((body, s) -> timed(JOIN_OK, s,
+                                body.startsWith("42[\"join-ok\""))))),
                 send(s -> peer(s).mediaFrame(RtcPeer.FIRST_MEDIA)));
     }
 
@@ -116,9 +118,10 @@ final class Steps {
     ChainBuilder relay() {
         long await = settings.wait.toSeconds();
         return exec(during(settings.duration).on(
+                exec(s -> s.set("t0", System.nanoTime())),
                 ws("relay").sendText(s -> peer(s).nextPing()).await(await).on(
                         ws.checkTextMessage(RELAY_RTT).matching(tapWithSession(
-                                (body, s) -> Echo.isPong(body, peer(s).lastPingSeq()))))));
+                                (body, s) -> timed(RELAY_RTT, s, Echo.isPong(body, peer(s).lastPingSeq())))))));
     }
 
     /**
@@ -126,6 +129,13 @@ final class Steps {
      * Gatling drops frames that arrive while a check waits and do not match it, and those may be
      * the join backfill or a room-mate's event.
      */
+    private static boolean timed(String name, Session s, boolean matched) {
+        if (matched) {
+            Stats.record(name, System.nanoTime() - s.getLong("t0"));
+        }
+        return matched;
+    }
+
     private static CheckBuilder tap(Predicate<String> matches) {
         return tapWithSession((body, s) -> matches.test(body));
     }
