@@ -123,7 +123,8 @@ for kind in ("ours", "reference"):
                   "Redis CPU µs/user": round(rcpu * 1e6 / n) if n and nodes > 1 else None})
         if scenario == "idle":
             r["server RSS KiB/connection"] = round((m["serverRssPeakKb"] - m["serverRssBeforeKb"]) / n, 1) if n else None
-    r.update({"server CPU s": cpu, "Redis CPU s": rcpu if nodes > 1 else None,
+    r.update({"server CPU s": cpu, "server idle CPU % (before the run)": round(100 * m.get("serverIdleCpuPerSecond", 0), 1),
+              "Redis CPU s": rcpu if nodes > 1 else None,
               "generator CPU s": m["generatorCpuSeconds"], "wall s": m["wallSeconds"]})
     rows[kind] = r
     if m["generatorCpuSeconds"] > cpu + rcpu:

@@ -71,8 +71,11 @@ start_servers() {
   URLS=$(IFS=,; echo "${urls[*]}")
 }
 
+# Servers first, then Redis: nodes that lose Redis while still running only log reconnect noise.
 stop_servers() {
   local pid
+  for pid in "${SERVER_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${SERVER_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   for pid in "${STARTED_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${STARTED_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   STARTED_PIDS=(); SERVER_PIDS=(); REDIS_PID=

@@ -4,7 +4,7 @@
 Runs COMMAND (the load generator) and reports, as JSON in FILE, what it cost: CPU seconds of the
 server processes and of Redis (utime+stime from /proc/<pid>/stat, before and after), their peak
 summed resident memory (VmRSS from /proc/<pid>/status, sampled every 0.5 s) against the value before
-the run, the generator's own CPU (its process tree, from getrusage), wall time and exit code. The
+the run, the servers' idle CPU over 3 s before it, the generator's own CPU (its process tree, from getrusage), wall time and exit code. The
 generator's output goes to FILE.out. Used by compare.sh.
 """
 import json, os, resource, subprocess, sys, threading, time
@@ -33,6 +33,10 @@ def main(argv):
     servers = [int(p) for p in opts["--servers"].split(",") if p]
     redis = [int(opts["--redis"])] if opts.get("--redis") else []
     out = opts["--out"]
+    # Idle baseline: what the servers burn with nothing to do (heartbeats, timers, GC, JIT left-overs).
+    idle0 = {p: cpu_seconds(p) for p in servers}
+    time.sleep(3)
+    idle_cpu_per_s = sum(cpu_seconds(p) - idle0[p] for p in servers) / 3
     cpu0 = {p: cpu_seconds(p) for p in servers + redis}
     rss0 = sum(rss_kb(p) for p in servers)
     peak = [rss0]
@@ -59,6 +63,7 @@ def main(argv):
         "serverCpuSeconds": round(sum(cpu_seconds(p) - cpu0[p] for p in servers), 3),
         "redisCpuSeconds": round(sum(cpu_seconds(p) - cpu0[p] for p in redis), 3),
         "generatorCpuSeconds": round(usage.ru_utime + usage.ru_stime, 3),
+        "serverIdleCpuPerSecond": round(idle_cpu_per_s, 4),
         "serverRssBeforeKb": rss0,
         "serverRssPeakKb": peak[0],
         "exitCode": code,

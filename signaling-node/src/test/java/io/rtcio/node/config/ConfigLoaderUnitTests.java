@@ -125,6 +125,7 @@ class ConfigLoaderUnitTests {
                 Arguments.of("NODE_ID", env("NODE_ID", "x".repeat(65))),
                 Arguments.of("REDIS_KEY_PREFIX", env("REDIS_KEY_PREFIX", "rtc io")),
                 Arguments.of("PING_INTERVAL_MS", env("PING_INTERVAL_MS", "10")),
+                Arguments.of("RTCIO_TEST_DROP_PEER_LEFT", env("RTCIO_TEST_DROP_PEER_LEFT", "yes")),
                 Arguments.of("MAX_FRAME_BYTES", env("MAX_EVENT_BYTES", "65536", "MAX_FRAME_BYTES", "4096")));
     }
 
@@ -151,6 +152,13 @@ class ConfigLoaderUnitTests {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("REDIS_URL:")
                 .message().doesNotContain("hunter2");
+    }
+
+    @Test
+    void theTestSwitchThatDropsPeerLeftIsOffUnlessSetToTrue() {
+        assertThat(ConfigLoader.testDropPeerLeft(env())).isFalse();
+        assertThat(ConfigLoader.testDropPeerLeft(env("RTCIO_TEST_DROP_PEER_LEFT", "false"))).isFalse();
+        assertThat(ConfigLoader.testDropPeerLeft(env("RTCIO_TEST_DROP_PEER_LEFT", "TRUE"))).isTrue();
     }
 
     @Test
