@@ -41,7 +41,7 @@ generator_cmd() {
   case $scenario in
     relay)
       if [[ $generator == bench ]]; then
-        GEN=(node "$bench" "$URLS" 40 8 "$( [[ $warm == yes ]] && echo 5 || echo "${seconds:-20}")" 286)
+        GEN=(node "$bench" "$URLS" 40 8 "$( [[ $warm == yes ]] && echo 10 || echo "${seconds:-20}")" 286)
       else
         GEN=(bash -c 'source "$0"; gatling RelaySimulation "$@"' "$LOADTEST_DIR/lib.sh"
           -Dusers="$( [[ $warm == yes ]] && echo 20 || echo "${users:-80}")"
@@ -49,7 +49,7 @@ generator_cmd() {
       fi ;;
     join-storm)
       GEN=(bash -c 'source "$0"; gatling JoinStormSimulation "$@"' "$LOADTEST_DIR/lib.sh"
-        -Dusers="$( [[ $warm == yes ]] && echo 40 || echo "${users:-400}")" -Dramp=5) ;;
+        -Dusers="${users:-400}" -Dramp=5) ;;
     idle)
       GEN=(bash -c 'source "$0"; gatling IdleSimulation "$@"' "$LOADTEST_DIR/lib.sh"
         -Dusers="$( [[ $warm == yes ]] && echo 40 || echo "${users:-1000}")" -Dramp=10
@@ -69,7 +69,7 @@ for kind in ours reference; do
   start_servers "$kind" "$nodes" "$redis"
   export URLS
   echo "compare.sh: $scenario on $kind x$nodes (redis: $redis) at $URLS" >&2
-  # Warm-up (JIT, connection pools), not measured.
+  # Warm-up (JIT, connection pools), not measured: relay 10 s, join-storm the same storm, others small.
   generator_cmd yes; "${GEN[@]}" > "$LOG_DIR/warm-up.log" 2>&1 || true
   generator_cmd no
   python3 "$LOADTEST_DIR/measure.py" --servers "$(IFS=,; echo "${SERVER_PIDS[*]}")" --redis "${REDIS_PID:-}" \

@@ -48,11 +48,13 @@ final class Echo {
         if (!src.equals(from)) {
             VIOLATIONS.merge(from, 1, Integer::sum);
         }
+        // Gatling may ask for the reply to one frame more than once: a repeat of the last seq is that,
+        // not a duplicate (a duplicate delivery would be echoed twice and caught by the sender).
         int expected = NEXT.getOrDefault(from + ">" + me, 0);
-        if (seq != expected) {
+        if (seq != expected && seq != expected - 1) {
             VIOLATIONS.merge(from, 1, Integer::sum);
         }
-        NEXT.put(from + ">" + me, seq + 1);
+        NEXT.put(from + ">" + me, Math.max(expected, seq + 1));
         return SocketIo.event("#rtcio:message",
                 "{\"target\":\"" + src + "\",\"data\":{\"k\":\"pong\",\"seq\":" + seq + ",\"from\":\"" + me + "\"}}");
     }

@@ -64,6 +64,7 @@ final class Steps {
                                 .check(regex(SocketIo.CONNECT_OK).saveAs("sid"))),
                 exec(s -> s.set("peer", new RtcPeer(s.getString("sid"), s.getString("room"),
                         s.getInt("roomSize"), calls, settings))),
+                drain(),
                 exec(s -> s.set("t0", System.nanoTime())),
                 ws("join-room").sendText(s -> peer(s).joinFrame()).await(await).on(
                         ws.checkTextMessage(JOIN_OK).matching(tapWithSession((body, s) -> timed(JOIN_OK, s,
@@ -106,6 +107,7 @@ final class Steps {
         long await = settings.wait.toSeconds();
         return exec(
                 until("the departures of lower ids", RtcPeer::mayDepart),
+                drain(),
                 ws("check-room").sendText(s -> peer(s).checkRoomFrame()).await(await).on(
                         ws.checkTextMessage(PROTOCOL).matching(tap(body -> body.startsWith("42[\"room-check-ok\"")))
                                 .check(bodyString().transformWithSession((body, s) -> peer(s).reportedVerdict()).is("ok"))),
@@ -118,6 +120,7 @@ final class Steps {
     ChainBuilder relay() {
         long await = settings.wait.toSeconds();
         return exec(during(settings.duration).on(
+                drain(),
                 exec(s -> s.set("t0", System.nanoTime())),
                 ws("relay").sendText(s -> peer(s).nextPing()).await(await).on(
                         ws.checkTextMessage(RELAY_RTT).matching(tapWithSession(
@@ -153,8 +156,15 @@ final class Steps {
         }).is(true);
     }
 
+    /**
+     * Hands what arrived to the user's {@link RtcPeer}. Gatling empties its buffer of unmatched
+     * frames on every send, so every send is preceded by a drain.
+     */
     private static ChainBuilder drain() {
         return exec(ws.processUnmatchedMessages((messages, s) -> {
+            if (!s.contains("peer")) {
+                return s;
+            }
             List<String> frames = new ArrayList<>(messages.size());
             for (WsInboundMessage m : messages) {
                 if (m instanceof WsInboundMessage.Text text) {
@@ -169,10 +179,10 @@ final class Steps {
     private static ChainBuilder flush() {
         // Gatling evaluates the sequence on every iteration: take the outbox into the session once.
         return exec(s -> s.set("frames", peer(s).takeOutbox()))
-                .foreach(s -> s.getList("frames"), "frame").on(ws("signal").sendText(s -> s.getString("frame")));
+                .foreach(s -> s.getList("frames"), "frame").on(drain(), ws("signal").sendText(s -> s.getString("frame")));
     }
 
     private static ChainBuilder send(java.util.function.Function<Session, String> frame) {
-        return exec(ws("emit").sendText(frame));
+        return exec(drain(), ws("emit").sendText(frame));
     }
 }
