@@ -94,7 +94,8 @@ public final class SignalingNode implements AutoCloseable {
                 node -> node.isReady() ? 1 : 0);
 
         Relay relay = new Relay(sockets, backend.bus(), metrics);
-        MembershipAnnouncer announcer = new MembershipAnnouncer(sockets, backend.bus());
+        MembershipAnnouncer announcer = new MembershipAnnouncer(sockets, backend.bus(),
+                ConfigLoader.testDropPeerLeft(System.getenv()));
         relay.onInternalEvent(MembershipAnnouncer.BUS_EVENT, announcer::onBusMessage);
         rooms = new RoomService(backend.rooms(), backend.bus(), sockets, announcer, extensions.roomAccessPolicy() != null
                 ? extensions.roomAccessPolicy() : RoomAccessPolicies.fromConfig(config.security()), config.maxPeers(),

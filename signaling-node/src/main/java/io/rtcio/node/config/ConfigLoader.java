@@ -18,6 +18,13 @@ public final class ConfigLoader {
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern KEY_PREFIX = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
+    /**
+     * Test-only: when {@code true}, the node never sends {@code #rtcio:peer-left}. The load tests
+     * set it to prove that their protocol checks fail against a broken node. Off by default; never
+     * set it in a deployment.
+     */
+    public static final String TEST_DROP_PEER_LEFT = "RTCIO_TEST_DROP_PEER_LEFT";
+
     private final Env env;
 
     private ConfigLoader(Map<String, String> env) {
@@ -29,12 +36,18 @@ public final class ConfigLoader {
         return from(System.getenv());
     }
 
+    /** The {@link #TEST_DROP_PEER_LEFT} switch; a value other than true/false is a {@link ConfigException}. */
+    public static boolean testDropPeerLeft(Map<String, String> env) {
+        return Boolean.TRUE.equals(new Env(env).bool(TEST_DROP_PEER_LEFT));
+    }
+
     /** Loads from the given variables (tests pass their own map). */
     public static NodeConfig from(Map<String, String> env) {
         return new ConfigLoader(env).load();
     }
 
     private NodeConfig load() {
+        env.bool(TEST_DROP_PEER_LEFT); // validated here, so a bad value stops the node at start-up
         int port = port("PORT", NodeConfig.DEFAULT_PORT);
         int managementPort = port("MANAGEMENT_PORT", NodeConfig.DEFAULT_MANAGEMENT_PORT);
         if (port == managementPort) {

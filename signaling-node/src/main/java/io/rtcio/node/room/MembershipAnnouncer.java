@@ -59,10 +59,23 @@ public final class MembershipAnnouncer {
     private final ClusterBus bus;
     private final Deque<Pending> outbox = new ArrayDeque<>(); // guarded by itself
     private final AtomicLong givenUp = new AtomicLong();
+    private final boolean dropPeerLeft;
 
     public MembershipAnnouncer(SocketRegistry sockets, ClusterBus bus) {
+        this(sockets, bus, false);
+    }
+
+    /**
+     * @param dropPeerLeft test-only ({@code RTCIO_TEST_DROP_PEER_LEFT}): never send
+     *     {@code #rtcio:peer-left}, so load tests can prove their checks catch a broken node
+     */
+    public MembershipAnnouncer(SocketRegistry sockets, ClusterBus bus, boolean dropPeerLeft) {
         this.sockets = sockets;
         this.bus = bus;
+        this.dropPeerLeft = dropPeerLeft;
+        if (dropPeerLeft) {
+            log.warn("RTCIO_TEST_DROP_PEER_LEFT=true: #rtcio:peer-left is never sent (test switch, not for deployments)");
+        }
     }
 
     /**
@@ -136,7 +149,7 @@ public final class MembershipAnnouncer {
     }
 
     /** Tells the target's client, if its roster says the client must hear of it. */
-    private static void apply(LocalSocket target, Announcement announcement) {
+    private void apply(LocalSocket target, Announcement announcement) {
         LocalSocket.Membership membership = target.membershipIfPresent(announcement.roomId());
         if (membership == null || membership.epoch() != announcement.targetEpoch()) {
             return;
@@ -153,7 +166,7 @@ public final class MembershipAnnouncer {
             }
         } else if (roster.depart(announcement.peerId(), announcement.peerEpoch()) != null) {
             Map<String, Object> id = Map.of("id", announcement.peerId());
-            if (announcement.kind() == Announcement.Kind.DISCONNECTED) {
+            if (announcement.kind() == Announcement.Kind.DISCONNECTED && !dropPeerLeft) {
                 target.send(Events.RTCIO_PEER_LEFT, id);
             }
             target.send(Events.USER_DISCONNECTED, id);

@@ -141,6 +141,7 @@ class ConfigLoaderUnitTests {
                 Arguments.of("SHUTDOWN_READY_DELAY_MS", env("SHUTDOWN_READY_DELAY_MS", "120001")),
                 Arguments.of("SHUTDOWN_DRAIN_MS", env("SHUTDOWN_DRAIN_MS", "-5")),
                 Arguments.of("SHUTDOWN_DRAIN_MS", env("SHUTDOWN_DRAIN_MS", "3600001")),
+                Arguments.of("RTCIO_TEST_DROP_PEER_LEFT", env("RTCIO_TEST_DROP_PEER_LEFT", "yes")),
                 Arguments.of("MAX_FRAME_BYTES", env("MAX_EVENT_BYTES", "65536", "MAX_FRAME_BYTES", "4096")));
     }
 
@@ -167,6 +168,13 @@ class ConfigLoaderUnitTests {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("REDIS_URL:")
                 .message().doesNotContain("hunter2");
+    }
+
+    @Test
+    void theTestSwitchThatDropsPeerLeftIsOffUnlessSetToTrue() {
+        assertThat(ConfigLoader.testDropPeerLeft(env())).isFalse();
+        assertThat(ConfigLoader.testDropPeerLeft(env("RTCIO_TEST_DROP_PEER_LEFT", "false"))).isFalse();
+        assertThat(ConfigLoader.testDropPeerLeft(env("RTCIO_TEST_DROP_PEER_LEFT", "TRUE"))).isTrue();
     }
 
     @Test
