@@ -11,7 +11,9 @@ public enum ErrorCode {
     NOT_IN_ROOM("not-in-room"),
     RATE_LIMITED("rate-limited"),
     PAYLOAD_TOO_LARGE("payload-too-large"),
-    TOO_MANY_ROOMS("too-many-rooms");
+    TOO_MANY_ROOMS("too-many-rooms"),
+    /** The shared state (Redis) could not be reached in time: nothing was done, the client may retry. */
+    UNAVAILABLE("unavailable");
 
     private final String wire;
 

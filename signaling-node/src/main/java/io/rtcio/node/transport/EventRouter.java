@@ -5,7 +5,9 @@ import com.corundumstudio.socketio.AuthTokenResult;
 import com.corundumstudio.socketio.SocketIOClient;
 import com.corundumstudio.socketio.SocketIONamespace;
 import io.rtcio.node.auth.AuthenticationException;
+import io.rtcio.cluster.redis.RedisBackendException;
 import io.rtcio.node.auth.Identity;
+import io.rtcio.node.logging.RateLimitedLog;
 import io.rtcio.node.metrics.SignalingMetrics;
 import io.rtcio.node.protocol.ErrorCode;
 import io.rtcio.node.protocol.EventHandler;
@@ -13,6 +15,7 @@ import io.rtcio.node.protocol.Events;
 import io.rtcio.node.protocol.SignalingException;
 import io.rtcio.node.ratelimit.RateLimiter;
 import io.rtcio.node.recovery.SessionRecovery;
+import io.rtcio.node.relay.ClusterUnavailableException;
 import io.rtcio.node.session.LocalSocket;
 import io.rtcio.node.session.SocketRegistry;
 import java.util.LinkedHashMap;
@@ -26,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -45,6 +49,7 @@ import org.slf4j.MDC;
 public final class EventRouter {
 
     private static final Logger log = LoggerFactory.getLogger(EventRouter.class);
+    private static final RateLimitedLog unavailableLog = new RateLimitedLog(log);
     private static final Function<LocalSocket, CompletionStage<?>> NOTHING =
             socket -> CompletableFuture.completedFuture(null);
 
@@ -254,7 +259,7 @@ public final class EventRouter {
             }
             return stage.handle((result, error) -> {
                 if (error != null) {
-                    onFailure(socket, event, error);
+                    onFailure(socket, event, roomId, error);
                 }
                 return null;
             });
@@ -303,14 +308,23 @@ public final class EventRouter {
         }
     }
 
-    private void onFailure(LocalSocket socket, String event, Throwable error) {
+    private void onFailure(LocalSocket socket, String event, String roomId, Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         if (cause instanceof SignalingException refusal) {
             refuse(socket, event, refusal);
+            return;
+        }
+        // Never leave the client waiting (a join without join-ok nor join-error hangs its UI).
+        if (cause instanceof RedisBackendException || cause instanceof ClusterUnavailableException
+                || cause instanceof TimeoutException) {
+            unavailableLog.warn("{} failed: the cluster state is unreachable: {}", event, cause.toString());
         } else {
             log.error("handler of {} failed for socket {}", event, socket.id(), cause);
         }
+        refuse(socket, event, new SignalingException(ErrorCode.UNAVAILABLE,
+                "the service could not complete this now; try again", roomId));
     }
+
 
     private void refuse(LocalSocket socket, String event, SignalingException refusal) {
         ErrorCode code = refusal.code();

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Redis is killed under traffic and comes back empty. Meanwhile no node exits, peers on one node
  * still reach each other and failed cross-node publishes are counted. After the return the nodes
  * re-publish what they own within 5 s: a new joiner gets a complete backfill and relays cross
- * nodes again.
+ * nodes again. A join while Redis is away is refused with {@code unavailable}, never left unanswered.
  */
 class RedisRestartIntegrationTests {
 
@@ -60,6 +60,10 @@ class RedisRestartIntegrationTests {
             a.emit("#rtcio:message", Map.of("target", b.socketId(), "data", "lost while down"));
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                     assertThat(nodes.metric("signaling_cluster_publish_failures_total", "")).isPositive());
+            // A join that cannot reach the shared state is answered, not left hanging.
+            b.emit("join-room", Map.of("roomId", "second", "name", "ben"));
+            assertThat(b.await("join-error", Duration.ofSeconds(10)).payload())
+                    .containsEntry("reason", "unavailable").containsEntry("roomId", "second");
             for (int i = 0; i < 3; i++) {
                 assertThat(nodes.node(i).isAlive()).isTrue();
                 assertThat(nodes.node(i).status("/health")).isEqualTo(200);
