@@ -18,6 +18,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,11 +42,14 @@ public final class LocalSocket {
     private final Set<String> rooms = ConcurrentHashMap.newKeySet();
     private final Map<String, Membership> memberships = new ConcurrentHashMap<>();
     private final Map<String, Integer> incomingIntroductions = new ConcurrentHashMap<>();
+    private final Consumer<LocalSocket> onSlowReader;
+    private final AtomicBoolean kicked = new AtomicBoolean();
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
 
-    LocalSocket(String id, SocketIOClient client, Identity identity) {
+    LocalSocket(String id, SocketIOClient client, Identity identity, Consumer<LocalSocket> onSlowReader) {
         this.id = id;
         this.client = client;
+        this.onSlowReader = onSlowReader;
         this.identity = identity == null ? Identity.ANONYMOUS : identity;
         String name = client.getNamespace().getName();
         this.namespace = name.isEmpty() ? "/" : name; // netty-socketio names the default namespace ""
@@ -204,8 +209,12 @@ public final class LocalSocket {
     /** Sends one event with one argument to this socket. Safe from any thread. */
     public void send(String event, Object payload) {
         if (overflowing()) {
-            log.warn("disconnecting socket {}: it is not reading what it is sent", id);
-            kick();
+            if (!kicked.get()) {
+                // A client's own doing, handled as designed: counted (close reason slow_reader), not warned about.
+                log.info("disconnecting socket {}: it is not reading what it is sent", id);
+                onSlowReader.accept(this);
+                kick();
+            }
             return;
         }
         client.sendEvent(event, payload);
@@ -234,11 +243,17 @@ public final class LocalSocket {
 
     /** Closes the transport from the server side; does not rely on the client's cooperation. */
     public void kick() {
+        kicked.set(true);
         if (client instanceof NamespaceClient namespaceClient) {
             TransportChannels.forceClose(namespaceClient.getBaseClient());
         } else {
             client.disconnect();
         }
+    }
+
+    /** Whether the server closed this socket on purpose ({@link #kick()}), so its end is expected. */
+    public boolean kicked() {
+        return kicked.get();
     }
 
     /**
