@@ -53,7 +53,7 @@ app.kubernetes.io/part-of: rtcio-cluster
 
 {{/* true when the chart writes its own Secret. */}}
 {{- define "rtcio.ownSecret" -}}
-{{- if and (not .Values.existingSecret) (or (eq .Values.auth.mode "hs256") (eq .Values.auth.mode "publicKey") (eq .Values.auth.mode "jwks") (and .Values.turn.enabled .Values.turn.secret) .Values.rooms.allowList) }}true{{- end }}
+{{- if and (not .Values.existingSecret) (or (eq .Values.auth.mode "hs256") (eq .Values.auth.mode "publicKey") (eq .Values.auth.mode "jwks") (and .Values.turn.enabled .Values.turn.secret) .Values.rooms.allowList .Values.metrics.rooms.key) }}true{{- end }}
 {{- end }}
 
 {{/* true when a Secret volume of key files is mounted. */}}

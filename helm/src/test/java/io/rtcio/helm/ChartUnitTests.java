@@ -198,7 +198,7 @@ class ChartUnitTests {
         MATRIX.forEach(v -> renders.add(Chart.render(v, Map.of())));
         renders.add(Chart.render("hpa", Map.of("config.rateLimit.burst", 200, "config.namespaces", "/calls:rtcio",
                 "auth.mode", "hs256", "auth.jwtSecret", "x".repeat(32), "auth.issuer", "i", "auth.audience", "a",
-                "auth.required", "true")));
+                "auth.required", "true", "metrics.rooms.topK", 10, "metrics.rooms.key", "k".repeat(16))));
         for (String yaml : renders) {
             for (HasMetadata o : Chart.parse(yaml)) {
                 if (o instanceof ConfigMap cm && cm.getData() != null) {
@@ -272,7 +272,11 @@ class ChartUnitTests {
                 Arguments.of(Map.of("config.pingIntervalMs", 600000), "pingIntervalMs"),
                 Arguments.of(Map.of("existingSecret", "mine", "auth.mode", "hs256", "auth.jwtSecret", "x".repeat(40)),
                         "auth/jwtSecret"),
-                Arguments.of(Map.of("ingress.enabled", true, "ingress.proxyTimeoutSeconds", 30), "proxyTimeoutSeconds"));
+                Arguments.of(Map.of("ingress.enabled", true, "ingress.proxyTimeoutSeconds", 30), "proxyTimeoutSeconds"),
+                Arguments.of(Map.of("metrics.rooms.topK", 101), "rooms/topK"),
+                Arguments.of(Map.of("metrics.rooms.key", "short"), "rooms/key"),
+                Arguments.of(Map.of("metrics.rooms.keyFromExistingSecret", true), "existingSecret"),
+                Arguments.of(Map.of("existingSecret", "mine", "metrics.rooms.key", "k".repeat(16)), "rooms/key"));
     }
 
     @ParameterizedTest(name = "{1}")

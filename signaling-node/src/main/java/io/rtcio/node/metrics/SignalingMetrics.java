@@ -63,8 +63,10 @@ public final class SignalingMetrics {
     public enum CloseReason {
         /** The client went away (closed, or stopped answering pings). */
         CLIENT,
-        /** The server closed it (kick, slow reader). */
+        /** The server closed it (a kick through the API). */
         SERVER,
+        /** Cut off for not reading what it is sent (its backlog passed the per-socket bound). */
+        SLOW_READER,
         /** Disconnected for flooding past its event rate limit. */
         RATE_LIMIT,
         /** The node is shutting down. */

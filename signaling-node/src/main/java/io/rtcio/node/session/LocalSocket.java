@@ -20,7 +20,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +45,8 @@ public final class LocalSocket {
     private final Set<String> rooms = ConcurrentHashMap.newKeySet();
     private final Map<String, Membership> memberships = new ConcurrentHashMap<>();
     private final Map<String, Integer> incomingIntroductions = new ConcurrentHashMap<>();
+    private final Consumer<LocalSocket> onSlowReader;
+    private final AtomicBoolean kicked = new AtomicBoolean();
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
     private final String secret;
     private volatile long generation;
@@ -66,13 +70,14 @@ public final class LocalSocket {
     }
 
     LocalSocket(String id, SocketIOClient client, Identity identity) {
-        this(id, client, identity, null);
+        this(id, client, identity, null, null);
     }
 
-    LocalSocket(String id, SocketIOClient client, Identity identity, String secret) {
+    LocalSocket(String id, SocketIOClient client, Identity identity, String secret, Consumer<LocalSocket> onSlowReader) {
         this.id = id;
         this.secret = secret;
         this.client = client;
+        this.onSlowReader = onSlowReader;
         this.identity = identity == null ? Identity.ANONYMOUS : identity;
         String name = client.getNamespace().getName();
         this.namespace = name.isEmpty() ? "/" : name; // netty-socketio names the default namespace ""
@@ -325,8 +330,14 @@ public final class LocalSocket {
             return;
         }
         if (overflowing()) {
-            log.warn("disconnecting socket {}: it is not reading what it is sent", id);
-            kick();
+            if (!kicked.get()) {
+                // A client's own doing, handled as designed: counted (close reason slow_reader), not warned about.
+                log.info("disconnecting socket {}: it is not reading what it is sent", id);
+                if (onSlowReader != null) {
+                    onSlowReader.accept(this);
+                }
+                kick();
+            }
             return;
         }
         client.sendEvent(event, payload);
@@ -387,11 +398,17 @@ public final class LocalSocket {
      */
     public void kick() {
         cleanLeave = true;
+        kicked.set(true);
         if (client instanceof NamespaceClient namespaceClient) {
             TransportChannels.forceClose(namespaceClient.getBaseClient());
         } else {
             client.disconnect();
         }
+    }
+
+    /** Whether the server closed this socket on purpose ({@link #kick()}), so its end is expected. */
+    public boolean kicked() {
+        return kicked.get();
     }
 
     /**

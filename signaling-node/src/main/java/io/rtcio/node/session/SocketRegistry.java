@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * The sockets of this node by Engine.IO session and by public id, and the local room index
@@ -23,6 +24,7 @@ public final class SocketRegistry {
     private final Set<String> departing = ConcurrentHashMap.newKeySet();
     private final Map<String, LocalSocket> supersededSockets = new ConcurrentHashMap<>();
     private final AtomicLong epochs = new AtomicLong(System.currentTimeMillis() * 1000);
+    private volatile Consumer<LocalSocket> slowReaders = socket -> { };
 
     /** A registry with its own public ids. */
     public SocketRegistry() {
@@ -32,6 +34,11 @@ public final class SocketRegistry {
     /** A registry whose sockets take their public ids from {@code sessionIds} (shared by namespaces). */
     public SocketRegistry(SessionIds sessionIds) {
         this.sessionIds = sessionIds;
+    }
+
+    /** Told of each socket of this registry cut off for not reading what it is sent, before it is closed. */
+    public void onSlowReader(Consumer<LocalSocket> listener) {
+        this.slowReaders = listener;
     }
 
     /** The public ids of the sessions, shared by every registry of this node. */
@@ -53,7 +60,8 @@ public final class SocketRegistry {
     public Admission admit(SocketIOClient client, Identity identity, String secret) {
         boolean[] created = {false};
         LocalSocket socket = byEngineSession.computeIfAbsent(client.getSessionId(), session -> {
-            LocalSocket fresh = new LocalSocket(sessionIds.acquire(session), client, identity, secret);
+            LocalSocket fresh = new LocalSocket(sessionIds.acquire(session), client, identity, secret,
+                    cut -> slowReaders.accept(cut));
             byId.put(fresh.id(), fresh);
             created[0] = true;
             return fresh;
@@ -73,7 +81,8 @@ public final class SocketRegistry {
                                     long generation) {
         boolean[] created = {false};
         LocalSocket socket = byEngineSession.computeIfAbsent(client.getSessionId(), session -> {
-            LocalSocket fresh = new LocalSocket(sessionIds.acquire(session, id), client, identity, secret);
+            LocalSocket fresh = new LocalSocket(sessionIds.acquire(session, id), client, identity, secret,
+                    cut -> slowReaders.accept(cut));
             fresh.generation(generation);
             fresh.bufferOutput();
             LocalSocket superseded = byId.put(fresh.id(), fresh);

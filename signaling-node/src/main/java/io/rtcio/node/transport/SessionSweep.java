@@ -57,7 +57,12 @@ final class SessionSweep implements Runnable {
         for (EventRouter router : routers) {
             for (LocalSocket socket : router.localSockets()) {
                 if (!guard.alive(socket.engineSession())) {
-                    log.warn("evicting socket {}: its Engine.IO session is over", socket.id());
+                    if (socket.kicked()) {
+                        // Closed on purpose (slow reader, API kick): the sweep only got there before its departure.
+                        log.debug("evicting kicked socket {}: its Engine.IO session is over", socket.id());
+                    } else {
+                        log.warn("evicting socket {}: its Engine.IO session is over", socket.id());
+                    }
                     router.evict(socket);
                 }
             }

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,6 +86,10 @@ public final class SignalingServer implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        // A slow reader's close is counted under its own reason when its socket reports gone.
+        Consumer<LocalSocket> slowReader =
+                socket -> metrics.closing(socket.engineSession(), SignalingMetrics.CloseReason.SLOW_READER);
+        sockets.onSlowReader(slowReader);
         ConnectGate gate = new ConnectGate(authenticator, sockets.sessionIds(), scheduler, metrics);
         RateLimiter limiter = new RateLimiter(config.security().rateLimit(), System::nanoTime);
         EventRouter main = new EventRouter(server.getNamespace(Namespace.DEFAULT_NAME), sockets, metrics,
@@ -93,6 +98,7 @@ public final class SignalingServer implements AutoCloseable {
         rtcioRouters.add(main);
         for (NamespaceConfig extra : config.namespaces()) {
             SocketRegistry registry = extra.rtcio() ? sockets : new SocketRegistry(sockets.sessionIds());
+            registry.onSlowReader(slowReader);
             EventRouter router = new EventRouter(server.addNamespace(extra.name()), registry, metrics, config.nodeId(), gate, limiter, scheduler);
             routers.put(router.namespace(), router);
             if (extra.rtcio()) {

@@ -923,6 +923,8 @@ class RawProtocolUnitTests {
         sender.connect("40");
         join(sender, room, "sender");
         double before = connections(node.node(0));
+        double slowReadersBefore = node.node(0).metrics()
+                .connectionsClosed(io.rtcio.node.metrics.SignalingMetrics.CloseReason.SLOW_READER);
 
         // The reader sends no more GETs; more relays than a session may have waiting for it.
         String relay = event("#rtcio:message", Map.of("target", readerId, "data", Map.of("n", 1)));
@@ -932,6 +934,9 @@ class RawProtocolUnitTests {
 
         await().atMost(WAIT).untilAsserted(() -> assertThat(connections(node.node(0))).isEqualTo(before - 1));
         assertThat(sender.await(named("user-disconnected"))).contains(readerId);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(node.node(0).metrics()
+                .connectionsClosed(io.rtcio.node.metrics.SignalingMetrics.CloseReason.SLOW_READER))
+                .as("counted once, as a slow reader").isEqualTo(slowReadersBefore + 1));
     }
 
     @Test
