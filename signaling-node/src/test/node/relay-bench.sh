@@ -13,7 +13,7 @@ if (( NODES > 1 )); then
 fi
 for i in $(seq 1 $NODES); do
   p=$((21000 + RANDOM % 2000)); m=$((p+3000))
-  env "${envs[@]}" NODE_ID=bench-$i PORT=$p MANAGEMENT_PORT=$m java -Xmx256m -jar $JAR > /tmp/bench-node-$i.log 2>&1 & pids+=($!)
+  env "${envs[@]}" NODE_ID=bench-$i PORT=$p MANAGEMENT_PORT=$m java -Xmx256m ${JAVA_OPTS:-} -jar $JAR > /tmp/bench-node-$i.log 2>&1 & pids+=($!)
   urls+=(http://127.0.0.1:$p)
 done
 for u in "${urls[@]}"; do for k in $(seq 1 100); do curl -sf $u/socket.io/?EIO=4\&transport=polling >/dev/null && break; sleep 0.2; done; done

@@ -133,6 +133,9 @@ class ChartUnitTests {
         ConfigMap cm = one(Chart.parse(Chart.render("defaults",
                 Map.of("lifecycle.readinessDelaySeconds", 7, "lifecycle.drainSeconds", 60))), ConfigMap.class);
         assertThat(cm.getData()).containsEntry("SHUTDOWN_READY_DELAY_MS", "7000").containsEntry("SHUTDOWN_DRAIN_MS", "60000");
+        // The node stops within delay + drain + its stop budget; the default margin is that budget.
+        assertThat(java.time.Duration.ofSeconds(77 - 7 - 60))
+                .isGreaterThanOrEqualTo(io.rtcio.node.config.ShutdownConfig.STOP_BUDGET);
     }
 
     @Test
@@ -240,6 +243,9 @@ class ChartUnitTests {
         }
         io.rtcio.node.config.NodeConfig config = io.rtcio.node.config.ConfigLoader.from(env);
         assertThat(config).isNotNull();
+        assertThat(java.time.Duration.ofSeconds(d.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()))
+                .as("terminationGracePeriodSeconds covers the node's longest graceful stop")
+                .isGreaterThanOrEqualTo(config.shutdown().worstCase());
     }
 
     static Stream<Arguments> invalidValues() {
@@ -256,6 +262,7 @@ class ChartUnitTests {
                 Arguments.of(Map.of("config.logFormat", "xml"), "logFormat"),
                 Arguments.of(Map.of("turn.enabled", true, "turn.secret", "s"), "turn/host"),
                 Arguments.of(Map.of("replicaCunt", 3), "replicaCunt"),
+                Arguments.of(Map.of("lifecycle.graceMarginSeconds", 5), "graceMarginSeconds"),
                 Arguments.of(Map.of("securityContext.readOnlyRootFilesystem", false), "readOnlyRootFilesystem"),
                 Arguments.of(Map.of("ingress.enabled", true, "gateway.enabled", true), "gateway"),
                 Arguments.of(Map.of("redis.url", "redis://r", "redis.heartbeatMs", 3000, "redis.leaseMs", 6000),

@@ -10,6 +10,8 @@ import io.netty.channel.Channel;
 import io.rtcio.node.health.EventLoopWatchdog;
 import io.rtcio.node.health.ManagementRoutes;
 import io.rtcio.node.health.ManagementServer;
+import io.rtcio.node.lifecycle.Drain;
+import io.rtcio.node.config.ShutdownConfig;
 import io.rtcio.node.ice.IceHandler;
 import io.rtcio.node.media.MediaHandlers;
 import io.rtcio.node.metrics.SignalingMetrics;
@@ -29,6 +31,7 @@ import io.rtcio.node.transport.SignalingServer;
 import io.rtcio.node.transport.TransportChannels;
 import io.rtcio.node.cluster.ClusterMaintenance;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import io.rtcio.node.recovery.SessionRecovery;
@@ -51,6 +54,8 @@ import org.slf4j.LoggerFactory;
 public final class SignalingNode implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SignalingNode.class);
+    /** Part of {@link ShutdownConfig#STOP_BUDGET}, with the transport's stop and the lease's release. */
+    private static final Duration DEPARTURES_WAIT = Duration.ofSeconds(2);
 
     private final NodeConfig config;
     private final ClusterBackend backend;
@@ -69,6 +74,7 @@ public final class SignalingNode implements AutoCloseable {
     });
     private final AtomicBoolean ready = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean stopping = new AtomicBoolean();
 
     private SignalingNode(NodeConfig config, ClusterBackend backend, Extensions extensions) {
         this.config = config;
@@ -159,7 +165,7 @@ public final class SignalingNode implements AutoCloseable {
     }
 
     private ManagementRoutes.Check readiness() {
-        if (closed.get()) {
+        if (closed.get() || stopping.get()) {
             return ManagementRoutes.Check.failing("shutting down");
         }
         if (!ready.get()) {
@@ -243,6 +249,31 @@ public final class SignalingNode implements AutoCloseable {
         return sockets.size();
     }
 
+    /**
+     * The graceful stop (what SIGTERM does): not ready at once, but everything keeps being served,
+     * new handshakes included, for {@link ShutdownConfig#readyDelay()} while load balancers stop
+     * routing here; then the sockets' transports are closed in waves over
+     * {@link ShutdownConfig#drain()} ({@link Drain}), so that clients reconnect to another node;
+     * then {@link #close()}. Blocks until the node is closed.
+     */
+    public void shutdown() {
+        if (closed.get() || !stopping.compareAndSet(false, true)) {
+            return;
+        }
+        ShutdownConfig timings = config.shutdown();
+        log.info("node {} stopping: not ready; serving {} ms more, then draining {} sockets over {} ms",
+                config.nodeId(), timings.readyDelay().toMillis(), sockets.size(), timings.drain().toMillis());
+        try {
+            TimeUnit.MILLISECONDS.sleep(timings.readyDelay().toMillis());
+            int drained = new Drain<>(sockets::all, LocalSocket::closeTransport, timings.drain()).run();
+            log.info("node {} drained: {} transports closed, {} sockets left", config.nodeId(), drained, sockets.size());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        close();
+    }
+
+    /** Stops at once: rooms of the sockets still here are told they left, the lease is given back. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -265,7 +296,8 @@ public final class SignalingNode implements AutoCloseable {
             departures.add(socket.submit(() -> rooms.leaveAll(socket)).toCompletableFuture());
         }
         try {
-            CompletableFuture.allOf(departures.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+            CompletableFuture.allOf(departures.toArray(CompletableFuture[]::new)).get(DEPARTURES_WAIT.toMillis(),
+                    TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
@@ -298,10 +330,14 @@ public final class SignalingNode implements AutoCloseable {
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        // SIGTERM (a pod being stopped) and SIGINT: the graceful stop. The JVM would then exit
+        // with 143 (or 130) whatever happens; a stop that went through exits 0 instead.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            node.close();
+            node.shutdown();
             backend.close();
             stopped.countDown();
+            log.info("node {} exits", config.nodeId());
+            Runtime.getRuntime().halt(0);
         }, "shutdown"));
         stopped.await();
         return 0;

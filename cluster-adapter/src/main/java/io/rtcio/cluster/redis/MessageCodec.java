@@ -7,18 +7,27 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rtcio.cluster.ClusterMessage;
 
 /**
- * The wire form of a {@link ClusterMessage}: one JSON object per bus message, e.g.
- * <pre>{"type":"to-socket","origin":"n1","sender":"s1","target":"s2","event":"#rtcio:message","payload":"{…}"}
- * {"type":"to-room","origin":"n1","room":"r1","except":"s1","event":"#rtcio:peer-left","payload":"{…}"}</pre>
- * The payload stays an opaque string. Unknown fields are ignored, so a newer node may add some
- * during a rolling upgrade. Thread-safe.
+ * The wire form of a {@link ClusterMessage}: a one-line JSON array header, a newline, then the
+ * payload exactly as it was given, e.g.
+ * <pre>["to-socket","n1","s1","s2","#rtcio:message"]
+ * {"source":"s1","target":"s2","data":{…}}
+ * ["to-room","n1","r1",null,"#rtcio:peer-left"]
+ * {…}</pre>
+ * The header is {@code [type, origin, sender or room, target or except, event]}; a newer node may
+ * append elements, which are ignored. The payload is never escaped or parsed here: relays of a 3 KB
+ * SDP cost one copy on the bus, not a JSON-in-JSON round trip. The header's JSON cannot hold a raw
+ * newline (JSON escapes control characters), so the first newline ends it.
+ *
+ * <p>Messages in the earlier form, one JSON object with the payload as a string field
+ * ({@code {"type":"to-socket",…,"payload":"{…}"}}), are still read, so a node of this version
+ * understands an older one during a rolling upgrade (the reverse does not hold). Thread-safe.
  */
 final class MessageCodec {
 
     static final String TO_SOCKET = "to-socket";
     static final String TO_ROOM = "to-room";
 
-    /** Every field of either message type; absent ones are null and left out of the JSON. */
+    /** The earlier wire form: every field of either message type; absent ones are null. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Envelope(String type, String origin, String sender, String target, String room, String except,
                     String event, String payload) {
@@ -31,24 +40,55 @@ final class MessageCodec {
     }
 
     static String encode(ClusterMessage message) {
-        Envelope envelope;
+        String[] header;
+        String payload;
         if (message instanceof ClusterMessage.ToSocket m) {
-            envelope = new Envelope(TO_SOCKET, m.originNode(), m.senderSocket(), m.targetSocket(), null, null,
-                    m.event(), m.payloadJson());
+            header = new String[] {TO_SOCKET, m.originNode(), m.senderSocket(), m.targetSocket(), m.event()};
+            payload = m.payloadJson();
         } else {
             ClusterMessage.ToRoom m = (ClusterMessage.ToRoom) message;
-            envelope = new Envelope(TO_ROOM, m.originNode(), null, null, m.roomId(), m.exceptSocket(),
-                    m.event(), m.payloadJson());
+            header = new String[] {TO_ROOM, m.originNode(), m.roomId(), m.exceptSocket(), m.event()};
+            payload = m.payloadJson();
         }
         try {
-            return MAPPER.writeValueAsString(envelope);
+            String head = MAPPER.writeValueAsString(header);
+            return new StringBuilder(head.length() + 1 + payload.length()).append(head).append('\n').append(payload)
+                    .toString();
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot encode a " + envelope.type() + " message", e);
+            throw new IllegalStateException("cannot encode a " + header[0] + " message", e);
         }
     }
 
-    /** @throws IllegalArgumentException when {@code json} is not a message this codec wrote */
-    static ClusterMessage decode(String json) {
+    /** @throws IllegalArgumentException when {@code wire} is not a message this codec wrote */
+    static ClusterMessage decode(String wire) {
+        if (wire.startsWith("{")) {
+            return decodeEarlierForm(wire);
+        }
+        int newline = wire.indexOf('\n');
+        if (newline < 0) {
+            throw new IllegalArgumentException("not a bus message: no header line");
+        }
+        Object[] header;
+        try {
+            header = MAPPER.readValue(wire.substring(0, newline), Object[].class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not a bus message: " + e.getOriginalMessage(), e);
+        }
+        if (header == null || header.length < 5 || !(header[0] instanceof String type)) {
+            throw new IllegalArgumentException("bus message header has fewer than 5 fields");
+        }
+        return message(type, text(header[1]), text(header[2]), text(header[3]), text(header[4]),
+                wire.substring(newline + 1));
+    }
+
+    private static String text(Object field) {
+        if (field == null || field instanceof String) {
+            return (String) field;
+        }
+        throw new IllegalArgumentException("bus message header field is not a string: " + field);
+    }
+
+    private static ClusterMessage decodeEarlierForm(String json) {
         Envelope envelope;
         try {
             envelope = MAPPER.readValue(json, Envelope.class);
@@ -58,16 +98,23 @@ final class MessageCodec {
         if (envelope == null || envelope.type() == null) {
             throw new IllegalArgumentException("bus message without a type");
         }
+        return TO_SOCKET.equals(envelope.type())
+                ? message(envelope.type(), envelope.origin(), envelope.sender(), envelope.target(), envelope.event(),
+                        envelope.payload())
+                : message(envelope.type(), envelope.origin(), envelope.room(), envelope.except(), envelope.event(),
+                        envelope.payload());
+    }
+
+    private static ClusterMessage message(String type, String origin, String third, String fourth, String event,
+                                          String payload) {
         try {
-            return switch (envelope.type()) {
-                case TO_SOCKET -> new ClusterMessage.ToSocket(envelope.origin(), envelope.sender(), envelope.target(),
-                        envelope.event(), envelope.payload());
-                case TO_ROOM -> new ClusterMessage.ToRoom(envelope.origin(), envelope.room(), envelope.except(),
-                        envelope.event(), envelope.payload());
-                default -> throw new IllegalArgumentException("unknown bus message type '" + envelope.type() + "'");
+            return switch (type) {
+                case TO_SOCKET -> new ClusterMessage.ToSocket(origin, third, fourth, event, payload);
+                case TO_ROOM -> new ClusterMessage.ToRoom(origin, third, fourth, event, payload);
+                default -> throw new IllegalArgumentException("unknown bus message type '" + type + "'");
             };
         } catch (NullPointerException missing) {
-            throw new IllegalArgumentException("bus message of type " + envelope.type() + " lacks " + missing.getMessage(), missing);
+            throw new IllegalArgumentException("bus message of type " + type + " lacks " + missing.getMessage(), missing);
         }
     }
 }

@@ -43,6 +43,8 @@ public final class ClusterMaintenance implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterMaintenance.class);
     private static final int RECONCILE_EVERY_BEATS = 5;
+    /** The longest the node waits to give its lease back when it stops (part of its stop budget). */
+    private static final Duration RELEASE_WAIT = Duration.ofSeconds(1);
 
     private final String nodeId;
     private final Duration heartbeat;
@@ -205,7 +207,8 @@ public final class ClusterMaintenance implements AutoCloseable {
         }
         scheduler.shutdownNow();
         try {
-            presence.forgetNode(nodeId).toCompletableFuture().get(heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+            presence.forgetNode(nodeId).toCompletableFuture()
+                    .get(Math.min(heartbeat.toMillis(), RELEASE_WAIT.toMillis()), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {

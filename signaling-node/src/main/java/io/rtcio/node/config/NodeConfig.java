@@ -26,6 +26,7 @@ import java.util.List;
  * @param security        authentication, room access, rate limits, relay policy
  * @param namespaces      extra socket.io namespaces besides {@code /} ({@code NAMESPACES})
  * @param recovery        connection-state recovery and the grace before departures
+ * @param shutdown        readiness delay and drain window of a graceful stop ({@code SHUTDOWN_*})
  */
 public record NodeConfig(
         String host,
@@ -46,7 +47,8 @@ public record NodeConfig(
         Duration lease,
         SecurityConfig security,
         List<NamespaceConfig> namespaces,
-        RecoveryConfig recovery) {
+        RecoveryConfig recovery,
+        ShutdownConfig shutdown) {
 
     public static final int DEFAULT_PORT = 3001;
     public static final int DEFAULT_MANAGEMENT_PORT = 8081;
@@ -70,35 +72,42 @@ public record NodeConfig(
     public NodeConfig withPorts(int newPort, int newManagementPort) {
         return new NodeConfig(host, newPort, newManagementPort, nodeId, allowedOrigins, maxPeers, turn, redisUrl,
                 keyPrefix, jsonLogs, pingInterval, pingTimeout, maxEventBytes, maxFrameBytes, heartbeat, lease,
-                security, namespaces, recovery);
+                security, namespaces, recovery, shutdown);
     }
 
     /** A copy with another node id. */
     public NodeConfig withNodeId(String newNodeId) {
         return new NodeConfig(host, port, managementPort, newNodeId, allowedOrigins, maxPeers, turn, redisUrl,
                 keyPrefix, jsonLogs, pingInterval, pingTimeout, maxEventBytes, maxFrameBytes, heartbeat, lease,
-                security, namespaces, recovery);
+                security, namespaces, recovery, shutdown);
     }
 
     /** A copy with another room limit. */
     public NodeConfig withMaxPeers(int newMaxPeers) {
         return new NodeConfig(host, port, managementPort, nodeId, allowedOrigins, newMaxPeers, turn, redisUrl,
                 keyPrefix, jsonLogs, pingInterval, pingTimeout, maxEventBytes, maxFrameBytes, heartbeat, lease,
-                security, namespaces, recovery);
+                security, namespaces, recovery, shutdown);
     }
 
     /** A copy with other security settings (embedding applications and tests). */
     public NodeConfig withSecurity(SecurityConfig newSecurity) {
         return new NodeConfig(host, port, managementPort, nodeId, allowedOrigins, maxPeers, turn, redisUrl,
                 keyPrefix, jsonLogs, pingInterval, pingTimeout, maxEventBytes, maxFrameBytes, heartbeat, lease,
-                newSecurity, namespaces, recovery);
+                newSecurity, namespaces, recovery, shutdown);
     }
 
     /** A copy with other recovery settings (tests). */
     public NodeConfig withRecovery(RecoveryConfig newRecovery) {
         return new NodeConfig(host, port, managementPort, nodeId, allowedOrigins, maxPeers, turn, redisUrl,
                 keyPrefix, jsonLogs, pingInterval, pingTimeout, maxEventBytes, maxFrameBytes, heartbeat, lease,
-                security, namespaces, newRecovery);
+                security, namespaces, newRecovery, shutdown);
+    }
+
+    /** A copy with other shutdown timings (tests). */
+    public NodeConfig withShutdown(ShutdownConfig newShutdown) {
+        return new NodeConfig(host, port, managementPort, nodeId, allowedOrigins, maxPeers, turn, redisUrl,
+                keyPrefix, jsonLogs, pingInterval, pingTimeout, maxEventBytes, maxFrameBytes, heartbeat, lease,
+                security, namespaces, recovery, newShutdown);
     }
 
     /**

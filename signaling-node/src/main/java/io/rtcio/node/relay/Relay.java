@@ -78,15 +78,29 @@ public final class Relay {
      */
     public CompletionStage<Boolean> toSocketOn(String nodeId, String senderId, String targetId, String event,
                                                Map<String, Object> payload) {
+        return toSocketOn(nodeId, senderId, targetId, event, payload, null);
+    }
+
+    /**
+     * {@link #toSocketOn(String, String, String, String, Map)} for a payload that is already JSON:
+     * written to the target's frame, or to the bus, as it is.
+     */
+    public CompletionStage<Boolean> toSocketOnEncoded(String nodeId, String senderId, String targetId, String event,
+                                                      String payloadJson) {
+        return toSocketOn(nodeId, senderId, targetId, event, null, payloadJson);
+    }
+
+    private CompletionStage<Boolean> toSocketOn(String nodeId, String senderId, String targetId, String event,
+                                                Map<String, Object> payload, String payloadJson) {
         if (nodeId.equals(bus.localNode())) {
             LocalSocket local = sockets.byId(targetId);
             boolean deliver = local != null && deliveryGuard.test(local, senderId);
             if (deliver) {
-                local.send(event, payload);
+                local.send(event, payloadJson != null ? new RawValue(payloadJson) : payload);
             }
             return CompletableFuture.completedFuture(deliver);
         }
-        String encoded = encode(payload);
+        String encoded = payloadJson != null ? payloadJson : encode(payload);
         ClusterMessage message = new ClusterMessage.ToSocket(bus.localNode(), senderId, targetId, event, encoded);
         return bus.sendToNodeIfListening(nodeId, message).handle((heard, error) -> {
             if (error != null) {

@@ -380,6 +380,19 @@ public final class LocalSocket {
     }
 
     /**
+     * Closes this socket's transport at the Engine.IO level, without a socket.io DISCONNECT: the
+     * client sees {@code transport close} and reconnects by itself (to another node when this one
+     * is draining). Its rooms are told it left, as with any transport close.
+     */
+    public void closeTransport() {
+        if (client instanceof NamespaceClient namespaceClient) {
+            TransportChannels.closeTransport(namespaceClient.getBaseClient());
+        } else {
+            client.disconnect();
+        }
+    }
+
+    /**
      * Runs {@code task} after every task submitted before it has completed. A failing task is
      * logged and does not stop later ones.
      */

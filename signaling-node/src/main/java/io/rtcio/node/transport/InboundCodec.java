@@ -1,9 +1,12 @@
 package io.rtcio.node.transport;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rtcio.node.protocol.RelayEnvelope;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +43,10 @@ final class InboundCodec {
      * and the answer is lost). socket.io clients count their ack ids up from 0.
      */
     static final long MAX_ACK_ID = Integer.MAX_VALUE;
+
+    private static final String RELAY_EVENT = "#rtcio:message";
+    /** How socket.io clients write a relay: compact JSON, the event name first. */
+    private static final byte[] RELAY_PREFIX = ("[\"" + RELAY_EVENT + "\",{").getBytes(StandardCharsets.US_ASCII);
 
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(128).build())
@@ -309,6 +316,12 @@ final class InboundCodec {
         if (kind == Kind.DISCONNECT) {
             return new Refused(Reason.MALFORMED_BODY, kind, namespace);
         }
+        if (kind == Kind.EVENT && ackId < 0 && startsWith(bytes, at, to, RELAY_PREFIX)) {
+            Result relay = relay(bytes, at, to, kind, namespace, comma);
+            if (relay != null) {
+                return relay;
+            }
+        }
         Object json;
         try {
             json = JSON.readValue(bytes, at, to - at, Object.class);
@@ -325,6 +338,74 @@ final class InboundCodec {
             return new Refused(Reason.NOT_AN_EVENT, kind, namespace);
         }
         return new Packet(Engine.MESSAGE, false, kind, namespace, comma, ackId, bytes, at, to, json);
+    }
+
+    /**
+     * A {@code #rtcio:message} event read as a stream: the envelope's fields are located, not
+     * built, and {@code data} is only scanned (validated, never materialised). Null when the event
+     * is not the plain one-object form with a string {@code target}: it then takes the ordinary path,
+     * and gets the ordinary answer. Malformed JSON is refused exactly as the ordinary path refuses it.
+     */
+    private Result relay(byte[] bytes, int at, int to, Kind kind, String namespace, boolean comma) {
+        int[] spans = new int[8];
+        int count = 0;
+        String target = null;
+        boolean targetIsText = false;
+        try (JsonParser parser = JSON.getFactory().createParser(bytes, at, to - at)) {
+            parser.nextToken(); // [
+            parser.nextToken(); // "#rtcio:message"
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            JsonToken token;
+            while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+                int from = at + (int) parser.currentTokenLocation().getByteOffset();
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if ("target".equals(field)) {
+                    targetIsText = value == JsonToken.VALUE_STRING;
+                    target = targetIsText ? parser.getText() : null;
+                } else if (value.isStructStart()) {
+                    parser.skipChildren();
+                } else {
+                    parser.finishToken();
+                }
+                if ("source".equals(field)) {
+                    continue; // the server sets it
+                }
+                if (count == spans.length) {
+                    spans = java.util.Arrays.copyOf(spans, count * 2);
+                }
+                spans[count++] = from;
+                spans[count++] = at + (int) parser.currentLocation().getByteOffset();
+            }
+            if (token != JsonToken.END_OBJECT || parser.nextToken() != JsonToken.END_ARRAY) {
+                return null; // more than one argument, or not an object: the ordinary path decides
+            }
+            if (parser.nextToken() != null) {
+                return new Refused(Reason.MALFORMED_BODY, kind, namespace);
+            }
+        } catch (IOException | RuntimeException e) {
+            return new Refused(Reason.MALFORMED_BODY, kind, namespace);
+        }
+        if (!targetIsText) {
+            return null;
+        }
+        RelayEnvelope envelope = new RelayEnvelope(bytes, spans, count, target);
+        return new Packet(Engine.MESSAGE, false, kind, namespace, comma, -1, bytes, at, to,
+                List.of(RELAY_EVENT, envelope));
+    }
+
+    private static boolean startsWith(byte[] bytes, int at, int to, byte[] prefix) {
+        if (to - at < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (bytes[at + i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The namespace of a refused packet's header, for the reply; null when there is none or it is unusable. */

@@ -2,10 +2,16 @@ package io.rtcio.node.transport;
 
 import com.corundumstudio.socketio.Transport;
 import com.corundumstudio.socketio.handler.ClientHead;
+import com.corundumstudio.socketio.protocol.Packet;
+import com.corundumstudio.socketio.protocol.PacketType;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The connection each Engine.IO session last spoke on, so the server can cut a session off by
@@ -16,6 +22,12 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class TransportChannels {
 
     private static final Map<UUID, Channel> CHANNELS = new ConcurrentHashMap<>();
+
+    /**
+     * How long a long-polling client between two GETs has to fetch the Engine.IO CLOSE packet
+     * before its session ends anyway (a client polls again as soon as a GET returns).
+     */
+    private static final long POLL_RETURN_MS = 1_000;
 
     private TransportChannels() {
     }
@@ -63,6 +75,38 @@ public final class TransportChannels {
         }
         if (head.getCurrentTransport() == Transport.POLLING || channel == null) {
             head.onChannelDisconnect();
+        }
+    }
+
+    /**
+     * Ends the session at the Engine.IO level only, as a load balancer or a network cut would: a
+     * WebSocket gets a close frame (1001, going away) and its connection is closed; a long-polling
+     * client is sent an Engine.IO CLOSE packet. No socket.io DISCONNECT is sent: socket.io-client
+     * reports {@code transport close} and reconnects by itself (after a DISCONNECT it would not).
+     * The session's namespaces see a disconnect, as with any transport close.
+     */
+    public static void closeTransport(ClientHead head) {
+        UUID session = head.getSessionId();
+        Channel channel = CHANNELS.get(session);
+        if (head.getCurrentTransport() == Transport.WEBSOCKET && channel != null) {
+            CHANNELS.remove(session, channel);
+            // The WebSocket transport ends the session when its connection goes inactive.
+            channel.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE));
+            channel.close();
+            return;
+        }
+        ChannelFuture written = head.send(new Packet(PacketType.CLOSE, head.getEngineIOVersion()), Transport.POLLING);
+        Runnable end = () -> {
+            if (head.isConnected()) {
+                head.onChannelDisconnect();
+            }
+        };
+        if (written != null) {
+            written.addListener(done -> end.run());
+        } else if (channel != null) {
+            channel.eventLoop().schedule(end, POLL_RETURN_MS, TimeUnit.MILLISECONDS);
+        } else {
+            end.run();
         }
     }
 }

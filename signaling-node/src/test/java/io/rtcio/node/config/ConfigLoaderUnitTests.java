@@ -48,6 +48,17 @@ class ConfigLoaderUnitTests {
         assertThat(config.anyOrigin()).isFalse();
         assertThat(config.maxEventBytes()).isEqualTo(64 * 1024);
         assertThat(config.maxFrameBytes()).isGreaterThanOrEqualTo(config.maxEventBytes());
+        assertThat(config.shutdown().readyDelay()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.shutdown().drain()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void shutdownTimingsAreRead() {
+        NodeConfig config = ConfigLoader.from(env("SHUTDOWN_READY_DELAY_MS", "0", "SHUTDOWN_DRAIN_MS", "60000"));
+
+        assertThat(config.shutdown().readyDelay()).isZero();
+        assertThat(config.shutdown().drain()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(config.shutdown().worstCase()).isEqualTo(Duration.ofMinutes(1).plus(ShutdownConfig.STOP_BUDGET));
     }
 
     @Test
@@ -125,6 +136,11 @@ class ConfigLoaderUnitTests {
                 Arguments.of("NODE_ID", env("NODE_ID", "x".repeat(65))),
                 Arguments.of("REDIS_KEY_PREFIX", env("REDIS_KEY_PREFIX", "rtc io")),
                 Arguments.of("PING_INTERVAL_MS", env("PING_INTERVAL_MS", "10")),
+                Arguments.of("SHUTDOWN_READY_DELAY_MS", env("SHUTDOWN_READY_DELAY_MS", "-1")),
+                Arguments.of("SHUTDOWN_READY_DELAY_MS", env("SHUTDOWN_READY_DELAY_MS", "5s")),
+                Arguments.of("SHUTDOWN_READY_DELAY_MS", env("SHUTDOWN_READY_DELAY_MS", "120001")),
+                Arguments.of("SHUTDOWN_DRAIN_MS", env("SHUTDOWN_DRAIN_MS", "-5")),
+                Arguments.of("SHUTDOWN_DRAIN_MS", env("SHUTDOWN_DRAIN_MS", "3600001")),
                 Arguments.of("MAX_FRAME_BYTES", env("MAX_EVENT_BYTES", "65536", "MAX_FRAME_BYTES", "4096")));
     }
 

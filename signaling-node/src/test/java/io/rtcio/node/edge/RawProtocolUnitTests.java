@@ -609,6 +609,34 @@ class RawProtocolUnitTests {
         }
     }
 
+    @Test
+    void aRelayReachesItsTargetAsTheSenderWroteIt() throws Exception {
+        try (NodeCluster two = NodeCluster.start(2)) {
+            String room = room();
+            RawClient sender = websocket(two, 0);
+            String senderId = sender.connect("40");
+            RawClient local = websocket(two, 0);
+            String localId = local.connect("40");
+            RawClient remote = websocket(two, 1);
+            String remoteId = remote.connect("40");
+            join(sender, room, "sender");
+            join(local, room, "local");
+            join(remote, room, "remote");
+
+            for (RawClient receiver : List.of(local, remote)) {
+                String target = receiver == local ? localId : remoteId;
+                // Formatting a re-encoding would change: a trailing zero, an escape, a spoofed source, a space.
+                String body = "{\"source\":\"spoofed\",\"target\":\"" + target
+                        + "\",\"data\":{\"n\":2.50,\"s\":\"\\u00e9\\r\\n\", \"e\":[]}}";
+                sender.send("42[\"#rtcio:message\"," + body + "]");
+
+                String frame = receiver.await(named("#rtcio:message"));
+                assertThat(frame).isEqualTo("42[\"#rtcio:message\",{\"target\":\"" + target
+                        + "\",\"data\":{\"n\":2.50,\"s\":\"\\u00e9\\r\\n\", \"e\":[]},\"source\":\"" + senderId + "\"}]");
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ transport settings
 
     @Test

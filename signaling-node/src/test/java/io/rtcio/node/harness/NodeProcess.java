@@ -86,9 +86,9 @@ public final class NodeProcess implements AutoCloseable {
         }
     }
 
-    /** Waits (30 s) until {@code /ready} answers 200. */
+    /** Waits (60 s: JVM start-up on a loaded CI machine) until {@code /ready} answers 200. */
     public NodeProcess awaitReady() {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
             if (!process.isAlive()) {
                 throw new AssertionError("node exited with " + process.exitValue() + ": " + output());
             }
@@ -180,6 +180,11 @@ public final class NodeProcess implements AutoCloseable {
     public void kill() {
         process.destroyForcibly();
         awaitExit();
+    }
+
+    /** Sends SIGTERM and returns at once: the node's graceful stop runs while the caller watches. */
+    public void signalTerm() {
+        process.destroy();
     }
 
     /** SIGTERM: the node shuts down gracefully. */

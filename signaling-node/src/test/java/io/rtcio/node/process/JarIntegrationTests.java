@@ -101,7 +101,8 @@ class JarIntegrationTests {
     @Test
     void shouldStopGracefullyOnSigterm() {
         NodeProcess node = NodeProcess.start(Map.of("NODE_ID", "term-node")).awaitReady();
-        node.terminate();
+        node.signalTerm();
+        assertThat(node.awaitExit()).as("exit code after SIGTERM").isZero();
         assertThat(String.join("\n", node.stdout())).contains("node term-node stopped");
     }
 }

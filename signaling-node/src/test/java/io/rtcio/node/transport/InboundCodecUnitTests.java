@@ -217,6 +217,92 @@ class InboundCodecUnitTests {
 
     private static final byte[] INTERESTING = "0123456959/,[]{}\":-\u001e".getBytes(StandardCharsets.UTF_8);
 
+    // --- #rtcio:message: read as a stream, forwarded as written -------------------------------
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> parse(String json) throws Exception {
+        return MAPPER.readValue(json, Map.class);
+    }
+
+    @Test
+    void shouldKeepARelayAsWrittenAndSetItsSource() throws Exception {
+        String body = "{\"source\":\"spoofed\", \"target\" : \"t1\",\"data\":{\"sdp\":\"v=0\\r\\na=\\u00fc\",\"c\":[1, 2.50, true, null]},\"x\":\"\u00e9\"}";
+        Packet packet = accepted("42[\"#rtcio:message\"," + body + "]");
+
+        assertThat(packet.eventName()).isEqualTo("#rtcio:message");
+        io.rtcio.node.protocol.RelayEnvelope envelope = (io.rtcio.node.protocol.RelayEnvelope) packet.eventArgs().get(0);
+        assertThat(envelope.target()).isEqualTo("t1");
+        String out = envelope.withSource("me\"1");
+        // the data span is the client's bytes, untouched (number formatting, escapes, spaces)
+        assertThat(out).contains("\"data\":{\"sdp\":\"v=0\\r\\na=\\u00fc\",\"c\":[1, 2.50, true, null]}").doesNotContain("spoofed");
+        Map<String, Object> expected = new java.util.LinkedHashMap<>();
+        expected.putAll(parse(body));
+        expected.put("source", "me\"1");
+        assertThat(parse(out)).isEqualTo(expected);
+        assertThat(new String(packet.encode(), StandardCharsets.UTF_8)).isEqualTo("42[\"#rtcio:message\"," + body + "]");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "42[\"#rtcio:message\",{\"target\":1,\"data\":{}}]",
+            "42[\"#rtcio:message\",{\"data\":{}}]",
+            "42[\"#rtcio:message\",{\"target\":\"t\"},2]",
+            "42[\"#rtcio:message\",[]]",
+            "421[\"#rtcio:message\",{\"target\":\"t\"}]",
+            "42[ \"#rtcio:message\",{\"target\":\"t\"}]"})
+    void shouldLeaveEveryOtherRelayShapeToTheOrdinaryPath(String packet) {
+        assertThat(accepted(packet).eventArgs().get(0)).isNotInstanceOf(io.rtcio.node.protocol.RelayEnvelope.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "42[\"#rtcio:message\",{\"target\":\"t\",\"data\":{]}]",
+            "42[\"#rtcio:message\",{\"target\":\"t\",\"data\":\"\\q\"}]",
+            "42[\"#rtcio:message\",{\"target\":\"t\"}]x",
+            "42[\"#rtcio:message\",{\"target\":\"t\"}][]",
+            "42[\"#rtcio:message\",{\"target\":\"t\",\"data\":\"unterminated}]"})
+    void shouldRefuseMalformedRelaysLikeAnyEvent(String packet) {
+        assertThat(refused(packet).reason()).isEqualTo(Reason.MALFORMED_BODY);
+    }
+
+    @Test
+    void shouldRefuseARelayNestedBeyondTheBound() {
+        String deep = "[".repeat(200) + "]".repeat(200);
+
+        assertThat(refused("42[\"#rtcio:message\",{\"target\":\"t\",\"data\":" + deep + "}]").reason())
+                .isEqualTo(Reason.MALFORMED_BODY);
+    }
+
+    /**
+     * Property: on relays mutated at random, the streaming path accepts exactly what a full parse
+     * accepts, and what it forwards is that parse with {@code source} replaced.
+     */
+    @Test
+    void shouldAgreeWithAFullParseOnMutatedRelays() throws Exception {
+        Random random = new Random(20261203L);
+        int streamed = 0;
+        for (int i = 0; i < 20_000; i++) {
+            byte[] bytes = mutated(random);
+            if (!new String(bytes, StandardCharsets.ISO_8859_1).contains("#rtcio:message")) {
+                continue;
+            }
+            Result result = CODEC.decode(bytes, 0, bytes.length);
+            if (!(result instanceof Packet packet) || !(packet.json() instanceof List<?> args)
+                    || args.size() < 2 || !(args.get(1) instanceof io.rtcio.node.protocol.RelayEnvelope envelope)) {
+                continue;
+            }
+            streamed++;
+            String json = new String(bytes, packet.jsonFrom(), packet.jsonTo() - packet.jsonFrom(), StandardCharsets.UTF_8);
+            Map<String, Object> expected = new java.util.LinkedHashMap<>(parse(json.substring(json.indexOf(',') + 1, json.length() - 1)));
+            expected.put("source", "s-1");
+            assertThat(parse(envelope.withSource("s-1"))).as(json).isEqualTo(expected);
+            assertThat(envelope.target()).isEqualTo(expected.get("target"));
+        }
+        assertThat(streamed).isGreaterThan(500);
+    }
+
     /** Up to 300 bytes, three in four drawn from the bytes the grammar cares about. */
     private static byte[] anyBytes(Random random) {
         byte[] bytes = new byte[random.nextInt(301)];
@@ -231,7 +317,9 @@ class InboundCodecUnitTests {
 
     private static final List<String> SEEDS = List.of("2probe", "3", "40", "40{\"token\":\"abc\"}", "40/admin,{}",
             "41", "42[\"join-room\",{\"roomId\":\"r\",\"name\":\"n\"}]", "427[\"ask-ice\",{}]",
-            "42/admin,3[\"x\",[1,2,{\"a\":null}]]", "43/admin,12[1]", "42[\"#rtcio:message\",{\"target\":\"t\",\"data\":{}}]");
+            "42/admin,3[\"x\",[1,2,{\"a\":null}]]", "43/admin,12[1]", "42[\"#rtcio:message\",{\"target\":\"t\",\"data\":{}}]",
+            "42[\"#rtcio:message\",{\"source\":\"s\",\"target\":\"t\",\"data\":{\"sdp\":\"v=0\\r\\n\",\"n\":[1,{}]}}]",
+            "42/admin,[\"#rtcio:message\",{\"target\":\"t\",\"data\":\"x\",\"source\":1}]");
 
     /** A real packet with up to three insertions, deletions, replacements or runs of digits. */
     private static byte[] mutated(Random random) {
