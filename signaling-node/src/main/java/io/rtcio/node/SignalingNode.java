@@ -249,6 +249,12 @@ public final class SignalingNode implements AutoCloseable {
         return sockets.size();
     }
 
+    /** What the drain does to one socket: its output goes to its session's log, then its transport is closed. */
+    private void dropForDrain(LocalSocket socket) {
+        recovery.divertBeforeDrop(socket);
+        socket.closeTransport();
+    }
+
     /** The sockets whose transport is still up (not held for a recovery). */
     private List<LocalSocket> liveSockets() {
         return sockets.all().stream().filter(socket -> !socket.isHeld() && !socket.hasMovedAway()).toList();
@@ -272,7 +278,7 @@ public final class SignalingNode implements AutoCloseable {
             TimeUnit.MILLISECONDS.sleep(timings.readyDelay().toMillis());
             // A closed transport is an abrupt drop: the socket is held for its recovery (on any
             // node) and is no longer the drain's; close() hands what is still held over.
-            int drained = new Drain<>(this::liveSockets, LocalSocket::closeTransport, timings.drain()).run();
+            int drained = new Drain<>(this::liveSockets, this::dropForDrain, timings.drain()).run();
             log.info("node {} drained: {} transports closed, {} sockets left", config.nodeId(), drained, sockets.size());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -131,6 +131,21 @@ public final class LocalSocket {
         }
     }
 
+    /**
+     * {@link #keepOutput} if what is sent to this socket still goes to its client; false (and
+     * nothing changes) when it is buffered, kept or dropped already.
+     */
+    public boolean keepOutputIfLive(BiConsumer<String, Object> keeper) {
+        synchronized (outletLock) {
+            if (outlet != Outlet.CLIENT) {
+                return false;
+            }
+            this.keeper = keeper;
+            outlet = Outlet.KEEPER;
+            return true;
+        }
+    }
+
     /** From now on, what is sent to this socket is dropped. */
     public void stopOutput() {
         synchronized (outletLock) {

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +29,17 @@ public final class TransportChannels {
      * before its session ends anyway (a client polls again as soon as a GET returns).
      */
     private static final long POLL_RETURN_MS = 1_000;
+
+    /** How long a WebSocket client has to answer the server's close frame before its connection is closed. */
+    private static final long CLOSE_ANSWER_MS = 1_000;
+
+    /** Sessions whose WebSocket the server is closing: their close frame is an answer, not a leave. */
+    private static final Set<UUID> SERVER_CLOSED = ConcurrentHashMap.newKeySet();
+
+    /** Whether the server itself is closing the WebSocket of {@code session} ({@link #closeTransport}). */
+    static boolean closedByServer(UUID session) {
+        return SERVER_CLOSED.contains(session);
+    }
 
     private TransportChannels() {
     }
@@ -90,9 +102,17 @@ public final class TransportChannels {
         Channel channel = CHANNELS.get(session);
         if (head.getCurrentTransport() == Transport.WEBSOCKET && channel != null) {
             CHANNELS.remove(session, channel);
-            // The WebSocket transport ends the session when its connection goes inactive.
+            // The closing handshake: what the client sent before it saw our close frame is still
+            // read, and its answering close frame (which netty-socketio echoes, then closes the
+            // connection, which ends the session) is not the client leaving on purpose. A client
+            // that does not answer is cut off after a while.
+            SERVER_CLOSED.add(session);
             channel.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE));
-            channel.close();
+            channel.eventLoop().schedule(() -> {
+                channel.close();
+            }, CLOSE_ANSWER_MS, TimeUnit.MILLISECONDS);
+            channel.closeFuture().addListener(closed -> channel.eventLoop().schedule(
+                    () -> SERVER_CLOSED.remove(session), CLOSE_ANSWER_MS, TimeUnit.MILLISECONDS));
             return;
         }
         ChannelFuture written = head.send(new Packet(PacketType.CLOSE, head.getEngineIOVersion()), Transport.POLLING);
