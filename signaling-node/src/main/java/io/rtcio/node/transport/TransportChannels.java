@@ -6,8 +6,6 @@ import com.corundumstudio.socketio.protocol.Packet;
 import com.corundumstudio.socketio.protocol.PacketType;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -30,10 +28,10 @@ public final class TransportChannels {
      */
     private static final long POLL_RETURN_MS = 1_000;
 
-    /** How long a WebSocket client has to answer the server's close frame before its connection is closed. */
+    /** How long a WebSocket client has to close its connection after the server's CLOSE packet. */
     private static final long CLOSE_ANSWER_MS = 1_000;
 
-    /** Sessions whose WebSocket the server is closing: their close frame is an answer, not a leave. */
+    /** Sessions whose WebSocket the server asked to close: their close frame is an answer, not a leave. */
     private static final Set<UUID> SERVER_CLOSED = ConcurrentHashMap.newKeySet();
 
     /** Whether the server itself is closing the WebSocket of {@code session} ({@link #closeTransport}). */
@@ -91,28 +89,28 @@ public final class TransportChannels {
     }
 
     /**
-     * Ends the session at the Engine.IO level only, as a load balancer or a network cut would: a
-     * WebSocket gets a close frame (1001, going away) and its connection is closed; a long-polling
-     * client is sent an Engine.IO CLOSE packet. No socket.io DISCONNECT is sent: socket.io-client
-     * reports {@code transport close} and reconnects by itself (after a DISCONNECT it would not).
-     * The session's namespaces see a disconnect, as with any transport close.
+     * Ends the session at the Engine.IO level only, as a load balancer would: the client is sent
+     * an Engine.IO CLOSE packet on its current transport. No socket.io DISCONNECT is sent:
+     * socket.io-client reports {@code transport close} and reconnects by itself (after a
+     * DISCONNECT it would not). Nothing the client sends is lost: a WebSocket stays open until the
+     * client closes it in answer (what it sent before it read the CLOSE is still read, what it
+     * emits after is buffered for its next connection), and its close frame then is not the
+     * client leaving on purpose; a client that does not answer is cut off after a second. The
+     * session's namespaces see a disconnect, as with any transport close.
      */
     public static void closeTransport(ClientHead head) {
         UUID session = head.getSessionId();
         Channel channel = CHANNELS.get(session);
         if (head.getCurrentTransport() == Transport.WEBSOCKET && channel != null) {
-            CHANNELS.remove(session, channel);
-            // The closing handshake: what the client sent before it saw our close frame is still
-            // read, and its answering close frame (which netty-socketio echoes, then closes the
-            // connection, which ends the session) is not the client leaving on purpose. A client
-            // that does not answer is cut off after a while.
             SERVER_CLOSED.add(session);
-            channel.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE));
+            channel.closeFuture().addListener(closed -> {
+                CHANNELS.remove(session, channel);
+                channel.eventLoop().schedule(() -> SERVER_CLOSED.remove(session), CLOSE_ANSWER_MS, TimeUnit.MILLISECONDS);
+            });
+            head.send(new Packet(PacketType.CLOSE, head.getEngineIOVersion()), Transport.WEBSOCKET);
             channel.eventLoop().schedule(() -> {
                 channel.close();
             }, CLOSE_ANSWER_MS, TimeUnit.MILLISECONDS);
-            channel.closeFuture().addListener(closed -> channel.eventLoop().schedule(
-                    () -> SERVER_CLOSED.remove(session), CLOSE_ANSWER_MS, TimeUnit.MILLISECONDS));
             return;
         }
         ChannelFuture written = head.send(new Packet(PacketType.CLOSE, head.getEngineIOVersion()), Transport.POLLING);

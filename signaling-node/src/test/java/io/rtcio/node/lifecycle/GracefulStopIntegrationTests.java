@@ -32,6 +32,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * from Redis when it exits, a minute before a survivor would have reaped it. Behind a load
  * balancer that follows {@code /ready} (haproxy, skipped where it is not installed) the same stop
  * costs the clients no connection error at all.
+ *
+ * <p>Connection-state recovery is off here ({@code RECOVERY_WINDOW_MS=0}): these are the drain's
+ * own mechanics, new sessions and departures included. With recovery on, the drained clients keep
+ * their sessions instead ({@code recovery.RollingRestartIntegrationTests}).
  */
 class GracefulStopIntegrationTests {
 
@@ -48,7 +52,7 @@ class GracefulStopIntegrationTests {
         RedisServer redis = REDIS.deployment();
         try (ProcessCluster nodes = ProcessCluster.start(2, Map.of("REDIS_URL", redis.url(), "REDIS_KEY_PREFIX", PREFIX,
                 "SHUTDOWN_READY_DELAY_MS", Long.toString(READY_DELAY.toMillis()), "SHUTDOWN_DRAIN_MS", "4000",
-                "CLUSTER_LEASE_MS", "60000"));
+                "CLUSTER_LEASE_MS", "60000", "RECOVERY_WINDOW_MS", "0"));
              Fleet fleet = Fleet.start()) {
             NodeProcess a = nodes.node(0);
             NodeProcess b = nodes.node(1);
@@ -153,7 +157,7 @@ class GracefulStopIntegrationTests {
         RedisServer redis = REDIS.deployment();
         try (ProcessCluster nodes = ProcessCluster.start(2, Map.of("REDIS_URL", redis.url(), "REDIS_KEY_PREFIX", PREFIX + "-lb",
                 "SHUTDOWN_READY_DELAY_MS", Long.toString(READY_DELAY.toMillis()), "SHUTDOWN_DRAIN_MS", "4000",
-                "CLUSTER_LEASE_MS", "60000"));
+                "CLUSTER_LEASE_MS", "60000", "RECOVERY_WINDOW_MS", "0"));
              io.rtcio.node.harness.HaproxyProcess proxy = io.rtcio.node.harness.HaproxyProcess.start(
                      List.of(nodes.url(0), nodes.url(1)),
                      List.of(nodes.node(0).managementUrl(), nodes.node(1).managementUrl()), true);
