@@ -15,7 +15,7 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>Contract: every operation on one session is atomic; {@link #claim} succeeds at most once per
  * hand-over (it moves the session to the claimer, so a concurrent {@link #append} naming the old
- * node is refused with {@link Appended#moved} and the caller forwards instead); offsets of one
+ * holder is refused with {@link Appended#moved} and the caller forwards instead); offsets of one
  * session strictly increase; the log keeps at most {@link #MAX_LOGGED_EVENTS} events, and a claim
  * whose client missed a trimmed one fails.
  */
@@ -60,8 +60,11 @@ public interface SessionStore {
 
     /** Outcome of a {@link #claim}. */
     sealed interface Claim {
-        /** The session is the claimer's now; {@code missed} are the events after the client's offset, in order. */
-        record Recovered(String previousNode, List<LoggedEvent> missed) implements Claim {
+        /**
+         * The session is the claimer's now, as its {@code generation}-th holder; {@code missed} are
+         * the events after the client's offset, in order.
+         */
+        record Recovered(String previousNode, long generation, List<LoggedEvent> missed) implements Claim {
         }
 
         /** Not recovered (unknown or expired session, wrong secret, user or namespace, offset too old). */
@@ -81,11 +84,12 @@ public interface SessionStore {
     CompletionStage<String> hold(String socketId, String nodeId, Duration window);
 
     /**
-     * Keeps an event for the socket, if its session is held by {@code expectedNode}; the log then
-     * lives {@code window} from now.
+     * Keeps an event for the socket, if its session is held by {@code expectedNode} as holder
+     * {@code generation} (0 for the socket that opened it, then one more per claim; -1 for any);
+     * the log then lives {@code window} from now. A later holder on the same node counts as moved.
      */
-    CompletionStage<Appended> append(String socketId, String expectedNode, String event, String payloadJson,
-                                     Duration window);
+    CompletionStage<Appended> append(String socketId, String expectedNode, long generation, String event,
+                                     String payloadJson, Duration window);
 
     /**
      * Moves the session to {@code nodeId} if {@code secret}, {@code userId} and {@code namespace}

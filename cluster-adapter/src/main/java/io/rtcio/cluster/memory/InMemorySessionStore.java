@@ -21,6 +21,7 @@ final class InMemorySessionStore implements SessionStore {
         String node;
         long seq;
         long floor;
+        long generation;
         long expiresAt = Long.MAX_VALUE;
         long logExpiresAt = Long.MAX_VALUE;
         final Deque<LoggedEvent> log = new ArrayDeque<>();
@@ -74,13 +75,13 @@ final class InMemorySessionStore implements SessionStore {
     }
 
     @Override
-    public synchronized CompletionStage<Appended> append(String socketId, String expectedNode, String event,
-                                                         String payloadJson, Duration window) {
+    public synchronized CompletionStage<Appended> append(String socketId, String expectedNode, long generation,
+                                                         String event, String payloadJson, Duration window) {
         Stored stored = find(socketId);
         if (stored == null) {
             return CompletableFuture.completedFuture(new Appended(0, null));
         }
-        if (!stored.node.equals(expectedNode)) {
+        if (!stored.node.equals(expectedNode) || (generation >= 0 && generation != stored.generation)) {
             return CompletableFuture.completedFuture(new Appended(0, stored.node));
         }
         long offset = ++stored.seq;
@@ -107,10 +108,11 @@ final class InMemorySessionStore implements SessionStore {
         }
         String previous = stored.node;
         stored.node = nodeId;
+        stored.generation++;
         stored.expiresAt = Long.MAX_VALUE;
         stored.log.removeIf(event -> event.offset() <= offset);
         List<LoggedEvent> missed = new ArrayList<>(stored.log);
-        return CompletableFuture.completedFuture(new Claim.Recovered(previous, missed));
+        return CompletableFuture.completedFuture(new Claim.Recovered(previous, stored.generation, missed));
     }
 
     private static String blank(String value) {

@@ -47,6 +47,7 @@ final class RedisSessionStore implements SessionStore {
         fields.put("nsp", session.namespace());
         fields.put("seq", "0");
         fields.put("floor", "0");
+        fields.put("gen", "0");
         CompletionStage<Void> opened = redis.del(k[0], k[1]).thenCompose(deleted -> redis.hset(k[0], fields))
                 .thenApply(count -> null);
         return withIntent(opened, "opening of the session of socket " + session.socketId());
@@ -61,11 +62,11 @@ final class RedisSessionStore implements SessionStore {
     }
 
     @Override
-    public CompletionStage<Appended> append(String socketId, String expectedNode, String event, String payloadJson,
-                                            Duration window) {
+    public CompletionStage<Appended> append(String socketId, String expectedNode, long generation, String event,
+                                            String payloadJson, Duration window) {
         CompletionStage<List<Object>> reply = APPEND.run(redis, ScriptOutputType.MULTI, keysOf(socketId),
                 expectedNode, event + '\n' + payloadJson, String.valueOf(Math.max(1, window.toMillis())),
-                String.valueOf(MAX_LOGGED_EVENTS));
+                String.valueOf(MAX_LOGGED_EVENTS), String.valueOf(generation < 0 ? -1 : generation));
         CompletionStage<Appended> appended = reply.thenApply(result -> {
             long offset = (Long) result.get(0);
             String moved = (String) result.get(1);
@@ -87,11 +88,11 @@ final class RedisSessionStore implements SessionStore {
         if (!"ok".equals(reply.get(0))) {
             return new Claim.Refused(String.valueOf(reply.get(1)));
         }
-        List<LoggedEvent> missed = new ArrayList<>(reply.size() - 2);
-        for (int i = 2; i < reply.size(); i++) {
+        List<LoggedEvent> missed = new ArrayList<>(reply.size() - 3);
+        for (int i = 3; i < reply.size(); i++) {
             missed.add(entry((String) reply.get(i)));
         }
-        return new Claim.Recovered((String) reply.get(1), missed);
+        return new Claim.Recovered((String) reply.get(1), Long.parseLong((String) reply.get(2)), missed);
     }
 
     /** Reads {@code <offset>\n<event>\n<payload>}. */

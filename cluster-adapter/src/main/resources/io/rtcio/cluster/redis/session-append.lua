@@ -1,11 +1,15 @@
 -- Keeps an event for a session held by the expected node.
--- KEYS: 1 session, 2 log. ARGV: 1 expected node, 2 '<event>\n<payload>', 3 window ms, 4 cap.
+-- KEYS: 1 session, 2 log. ARGV: 1 expected node, 2 '<event>\n<payload>', 3 window ms, 4 cap,
+-- 5 expected holder generation (-1: any).
 -- Returns {offset, ''} when kept, {0, node} when another node holds it, {0, ''} when it is gone.
 local node = redis.call('HGET', KEYS[1], 'node')
 if not node then
   return {0, ''}
 end
 if node ~= ARGV[1] then
+  return {0, node}
+end
+if ARGV[5] ~= '-1' and (redis.call('HGET', KEYS[1], 'gen') or '0') ~= ARGV[5] then
   return {0, node}
 end
 local offset = redis.call('HINCRBY', KEYS[1], 'seq', 1)

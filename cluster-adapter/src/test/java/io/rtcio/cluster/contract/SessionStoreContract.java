@@ -37,8 +37,8 @@ public abstract class SessionStoreContract extends ClusterContractSupport {
     void shouldHandOverAHeldSessionWithItsLogInOrder() {
         open("s1", "a", "alice");
         assertThat(await(store("a").hold("s1", "a", WINDOW))).isEqualTo("a");
-        assertThat(await(store("a").append("s1", "a", "ev", "{\"n\":1}", WINDOW)).offset()).isEqualTo(1);
-        assertThat(await(store("c").append("s1", "a", "ev", "{\"n\":2}", WINDOW)).offset()).isEqualTo(2);
+        assertThat(await(store("a").append("s1", "a", -1, "ev", "{\"n\":1}", WINDOW)).offset()).isEqualTo(1);
+        assertThat(await(store("c").append("s1", "a", -1, "ev", "{\"n\":2}", WINDOW)).offset()).isEqualTo(2);
 
         Claim claim = await(store("b").claim("s1", "secret-s1", "alice", "/", "b", 0));
 
@@ -54,14 +54,14 @@ public abstract class SessionStoreContract extends ClusterContractSupport {
         open("s1", "a", null);
         await(store("a").hold("s1", "a", WINDOW));
         for (int i = 1; i <= 3; i++) {
-            await(store("a").append("s1", "a", "ev", "{\"n\":" + i + "}", WINDOW));
+            await(store("a").append("s1", "a", -1, "ev", "{\"n\":" + i + "}", WINDOW));
         }
         Claim.Recovered first = (Claim.Recovered) await(store("b").claim("s1", "secret-s1", null, "/", "b", 1));
         assertThat(first.missed()).extracting(LoggedEvent::offset).containsExactly(2L, 3L);
 
         // The client got offset 3, dropped again, and one more event was kept for it on b.
         await(store("b").hold("s1", "b", WINDOW));
-        await(store("b").append("s1", "b", "ev", "{\"n\":4}", WINDOW));
+        await(store("b").append("s1", "b", -1, "ev", "{\"n\":4}", WINDOW));
         Claim.Recovered second = (Claim.Recovered) await(store("a").claim("s1", "secret-s1", null, "/", "a", 3));
         assertThat(second.missed()).extracting(LoggedEvent::offset).containsExactly(4L);
     }
@@ -76,7 +76,7 @@ public abstract class SessionStoreContract extends ClusterContractSupport {
         assertThat(await(store("b").claim("s1", "secret-s1", "alice", "/calls", "b", 0))).isInstanceOf(Claim.Refused.class);
         assertThat(await(store("b").claim("nobody", "secret-nobody", null, "/", "b", 0))).isInstanceOf(Claim.Refused.class);
 
-        assertThat(await(store("a").append("s1", "a", "ev", "{}", WINDOW)).kept()).isTrue();
+        assertThat(await(store("a").append("s1", "a", -1, "ev", "{}", WINDOW)).kept()).isTrue();
     }
 
     @Test
@@ -85,21 +85,34 @@ public abstract class SessionStoreContract extends ClusterContractSupport {
         await(store("a").hold("s1", "a", WINDOW));
         await(store("b").claim("s1", "secret-s1", null, "/", "b", 0));
 
-        SessionStore.Appended refused = await(store("a").append("s1", "a", "ev", "{}", WINDOW));
+        SessionStore.Appended refused = await(store("a").append("s1", "a", -1, "ev", "{}", WINDOW));
         assertThat(refused.kept()).isFalse();
         assertThat(refused.moved()).isEqualTo("b");
         assertThat(await(store("a").hold("s1", "a", WINDOW))).isEqualTo("b");
         assertThat(await(store("a").hold("nobody", "a", WINDOW))).isNull();
         assertThat(await(store("a").release("s1", "a"))).isFalse();
         assertThat(await(store("b").release("s1", "b"))).isTrue();
-        assertThat(await(store("b").append("s1", "b", "ev", "{}", WINDOW)).moved()).isNull();
+        assertThat(await(store("b").append("s1", "b", -1, "ev", "{}", WINDOW)).moved()).isNull();
         assertThat(await(store("b").claim("s1", "secret-s1", null, "/", "c", 0))).isInstanceOf(Claim.Refused.class);
+    }
+
+    @Test
+    void shouldTellAnEarlierHolderOnTheSameNodeThatItWasSuperseded() {
+        open("s1", "a", null);
+        await(store("a").hold("s1", "a", WINDOW));
+        Claim.Recovered recovered = (Claim.Recovered) await(store("a").claim("s1", "secret-s1", null, "/", "a", 0));
+        assertThat(recovered.generation()).isEqualTo(1);
+
+        SessionStore.Appended stale = await(store("a").append("s1", "a", 0, "ev", "{}", WINDOW));
+        assertThat(stale.kept()).isFalse();
+        assertThat(stale.moved()).isEqualTo("a");
+        assertThat(await(store("a").append("s1", "a", 1, "ev", "{}", WINDOW)).kept()).isTrue();
     }
 
     @Test
     void shouldClaimASessionStillMarkedLiveOnANodeThatDied() {
         open("s1", "a", null);
-        await(store("c").append("s1", "a", "ev", "{\"for\":\"a dead node\"}", WINDOW));
+        await(store("c").append("s1", "a", -1, "ev", "{\"for\":\"a dead node\"}", WINDOW));
 
         Claim.Recovered recovered = (Claim.Recovered) await(store("b").claim("s1", "secret-s1", null, "/", "b", 0));
 
@@ -124,7 +137,7 @@ public abstract class SessionStoreContract extends ClusterContractSupport {
         open("s1", "a", null);
         await(store("a").hold("s1", "a", WINDOW));
         for (int i = 0; i < SessionStore.MAX_LOGGED_EVENTS + 2; i++) {
-            await(store("a").append("s1", "a", "ev", "{}", WINDOW));
+            await(store("a").append("s1", "a", -1, "ev", "{}", WINDOW));
         }
 
         assertThat(await(store("b").claim("s1", "secret-s1", null, "/", "b", 1))).isInstanceOf(Claim.Refused.class);
@@ -137,7 +150,7 @@ public abstract class SessionStoreContract extends ClusterContractSupport {
     void shouldKeepPayloadsThatLookLikeSeparators() {
         open("s1", "a", null);
         String payload = "{\"text\":\"line\\nbreak\",\"n\":\"12\"}";
-        await(store("a").append("s1", "a", "chat-message", payload, WINDOW));
+        await(store("a").append("s1", "a", -1, "chat-message", payload, WINDOW));
 
         Claim.Recovered recovered = (Claim.Recovered) await(store("b").claim("s1", "secret-s1", null, "/", "b", 0));
 

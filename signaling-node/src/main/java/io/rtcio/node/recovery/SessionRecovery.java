@@ -57,7 +57,8 @@ public final class SessionRecovery {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What a successful claim hands to the admission of the recovered socket. */
-    public record Ticket(String socketId, String secret, String previousNode, List<SessionStore.LoggedEvent> missed) {
+    public record Ticket(String socketId, String secret, String previousNode, long generation,
+                         List<SessionStore.LoggedEvent> missed) {
     }
 
     private final NodeConfig.RecoveryConfig config;
@@ -117,7 +118,8 @@ public final class SessionRecovery {
         return store.claim(socketId, secret, identity.userId(), namespace, nodeId, offset)
                 .thenAccept(claim -> {
                     if (claim instanceof SessionStore.Claim.Recovered recovered) {
-                        tickets.put(engineSession, new Ticket(socketId, secret, recovered.previousNode(), recovered.missed()));
+                        tickets.put(engineSession, new Ticket(socketId, secret, recovered.previousNode(),
+                                recovered.generation(), recovered.missed()));
                     } else {
                         log.debug("not recovering socket {}: {}", socketId, ((SessionStore.Claim.Refused) claim).reason());
                     }
@@ -255,7 +257,7 @@ public final class SessionRecovery {
     }
 
     private void hold(LocalSocket socket, Function<LocalSocket, CompletionStage<Void>> depart) {
-        socket.keepOutput((event, payload) -> keep(socket.id(), event, payload));
+        socket.keepOutput((event, payload) -> keep(socket.id(), socket.generation(), event, payload));
         sockets.hold(socket);
         log.info("socket dropped; held for {} ms", config.grace().toMillis());
         try {
@@ -290,7 +292,7 @@ public final class SessionRecovery {
     }
 
     /** Keeps an event for a held socket in its session's log; forwards it if the session moved meanwhile. */
-    private void keep(String socketId, String event, Object payload) {
+    private void keep(String socketId, long generation, String event, Object payload) {
         String json;
         try {
             json = JSON.writeValueAsString(payload);
@@ -298,7 +300,7 @@ public final class SessionRecovery {
             log.debug("dropping an event for held socket {}: {}", socketId, e.toString());
             return;
         }
-        store.append(socketId, nodeId, event, json, config.window()).whenComplete((appended, error) -> {
+        store.append(socketId, nodeId, generation, event, json, config.window()).whenComplete((appended, error) -> {
             if (error != null) {
                 log.debug("an event for held socket {} is lost: {}", socketId, error.toString());
             } else if (appended.moved() != null) {
@@ -308,6 +310,14 @@ public final class SessionRecovery {
     }
 
     private void forward(String node, String socketId, String event, String json) {
+        if (node.equals(nodeId)) {
+            // Superseded here by a newer holder (recovered on this same node).
+            LocalSocket now = sockets.byId(socketId);
+            if (now != null) {
+                now.send(event, new RawValue(json));
+            }
+            return;
+        }
         bus.sendToNode(node, forwarded(socketId, event, json)).exceptionally(error -> null);
     }
 
@@ -333,7 +343,7 @@ public final class SessionRecovery {
         if (!enabled()) {
             return CompletableFuture.completedFuture(false);
         }
-        return store.append(socketId, nodeId, event, payloadJson, config.window()).thenCompose(appended -> {
+        return store.append(socketId, nodeId, -1, event, payloadJson, config.window()).thenCompose(appended -> {
             if (appended.kept()) {
                 return CompletableFuture.completedFuture(true);
             }

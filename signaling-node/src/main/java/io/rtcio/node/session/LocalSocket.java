@@ -45,6 +45,7 @@ public final class LocalSocket {
     private final Map<String, Integer> incomingIntroductions = new ConcurrentHashMap<>();
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
     private final String secret;
+    private volatile long generation;
     private final Object outletLock = new Object();
     private volatile Outlet outlet = Outlet.CLIENT;
     private List<Object[]> buffered;
@@ -93,6 +94,15 @@ public final class LocalSocket {
     /** The secret part of {@link #privateId()}, or null. */
     public String secret() {
         return secret;
+    }
+
+    /** Which holder of its session this socket is: 0 when it opened it, one more per recovery. */
+    public long generation() {
+        return generation;
+    }
+
+    void generation(long value) {
+        generation = value;
     }
 
     /** Marks the coming disconnect as a clean leave (announced at once, not recoverable). */

@@ -69,10 +69,12 @@ public final class SocketRegistry {
      * @return the socket, and whether it was created by this call (false when the session already
      *         has a socket, which is then returned unchanged)
      */
-    public Admission admitRecovered(SocketIOClient client, Identity identity, String id, String secret) {
+    public Admission admitRecovered(SocketIOClient client, Identity identity, String id, String secret,
+                                    long generation) {
         boolean[] created = {false};
         LocalSocket socket = byEngineSession.computeIfAbsent(client.getSessionId(), session -> {
             LocalSocket fresh = new LocalSocket(sessionIds.acquire(session, id), client, identity, secret);
+            fresh.generation(generation);
             fresh.bufferOutput();
             LocalSocket superseded = byId.put(fresh.id(), fresh);
             if (superseded != null) {
@@ -186,9 +188,9 @@ public final class SocketRegistry {
         return members == null ? List.of() : List.copyOf(members);
     }
 
-    /** Number of admitted sockets on this node. */
+    /** Number of admitted sockets on this node with a transport (held ones are not counted). */
     public int size() {
-        return byId.size();
+        return byEngineSession.size();
     }
 
     /** Number of rooms with local members. */

@@ -139,6 +139,15 @@ public final class EventRouter {
         return current.claim(client.getSessionId(), name, auth, identity);
     }
 
+    /** The session went away while its claim was on its way: the claimed session departs. */
+    void abandonRecovery(UUID session) {
+        SessionRecovery current = recovery;
+        SessionRecovery.Ticket ticket = current == null ? null : current.takeTicket(session);
+        if (ticket != null) {
+            current.abandon(ticket);
+        }
+    }
+
     /** Routes {@code event} to {@code handler}. */
     public void on(String event, EventHandler handler) {
         events.add(event);
@@ -155,7 +164,7 @@ public final class EventRouter {
         SessionRecovery current = recovery;
         SessionRecovery.Ticket ticket = current == null ? null : current.takeTicket(client.getSessionId());
         SocketRegistry.Admission admission = ticket != null
-                ? sockets.admitRecovered(client, identity, ticket.socketId(), ticket.secret())
+                ? sockets.admitRecovered(client, identity, ticket.socketId(), ticket.secret(), ticket.generation())
                 : sockets.admit(client, identity, current == null ? null : current.newSecret());
         LocalSocket socket = admission.socket();
         if (!socket.namespace().equals(name)) {
@@ -182,7 +191,9 @@ public final class EventRouter {
 
     /** This namespace's sockets on this node. */
     java.util.List<LocalSocket> localSockets() {
-        return sockets.all().stream().filter(socket -> socket.namespace().equals(name)).toList();
+        // Held sockets (transport gone, waiting for a recovery) have no session to sweep.
+        return sockets.all().stream().filter(socket -> socket.namespace().equals(name) && !socket.isHeld()
+                && !socket.hasMovedAway()).toList();
     }
 
     /** Removes a socket whose session ended without netty-socketio telling; its rooms are told it left. */

@@ -308,6 +308,8 @@ final class PacketGuard extends ChannelInboundHandlerAdapter {
                 Runnable rest = () -> {
                     if (isLive(client)) {
                         finishConnect(client, transport, namespace, nsp, auth);
+                    } else {
+                        router.abandonRecovery(client.getSessionId());
                     }
                 };
                 if (channel != null) {

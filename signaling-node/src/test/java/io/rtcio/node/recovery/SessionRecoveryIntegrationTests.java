@@ -98,8 +98,13 @@ class SessionRecoveryIntegrationTests {
             bob.emit("#rtcio:message", Map.of("target", id, "data", Map.of("seq", i)));
         }
         alice.retarget(nodes.url(comebackNode));
+        long retargeted = System.nanoTime();
 
         RecoveringClient.Connect back = alice.awaitConnect(2, Duration.ofSeconds(10));
+        awaitRelays(alice, 5);
+        System.out.printf("recovery on node %d (dropped on node %d): connected again with 5 missed relays %d ms after"
+                + " the node became reachable (client reconnection delay at most 500 ms)%n", comebackNode, homeNode,
+                (System.nanoTime() - retargeted) / 1_000_000);
         assertThat(back.recovered()).as("socket.recovered").isTrue();
         assertThat(back.socketId()).isEqualTo(id);
         List<Received> relays = awaitRelays(alice, 5);
@@ -183,12 +188,15 @@ class SessionRecoveryIntegrationTests {
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> ((List<?>) Resp.call(REDIS.deployment().port(),
                 "LRANGE", PREFIX + ":session:{" + id + "}:log", "0", "-1")).size() == 3);
         alice.retarget(nodes.url(2));
+        long retargeted = System.nanoTime();
 
         RecoveringClient.Connect back = alice.awaitConnect(2, Duration.ofSeconds(10));
         assertThat(back.recovered()).as("socket.recovered").isTrue();
         assertThat(back.socketId()).isEqualTo(id);
         assertThat(awaitRelays(alice, 3)).extracting(r -> (Object) ((Map<?, ?>) r.payload().get("data")).get("seq"))
                 .containsExactly(1, 2, 3);
+        System.out.printf("kill -9: recovered on a survivor with 3 missed relays %d ms after it became reachable%n",
+                (System.nanoTime() - retargeted) / 1_000_000);
         alice.emit("#rtcio:message", Map.of("target", bob.socketId(), "data", "after"));
         assertThat(bob.await("#rtcio:message").payload()).containsEntry("source", id);
         bob.emit("#rtcio:message", Map.of("target", id, "data", "again"));
