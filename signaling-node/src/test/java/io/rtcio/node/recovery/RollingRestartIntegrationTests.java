@@ -130,7 +130,9 @@ class RollingRestartIntegrationTests {
                     assertThat(Resp.call(redis.port(), "GET", PREFIX + ":socket:" + id + ":node"))
                             .as("node of %s in the directory", pair[0]).isIn("proc-4", "proc-5", "proc-6");
                 }
-                List<?> members = (List<?>) Resp.call(redis.port(), "HKEYS", PREFIX + ":room:{room-" + p + "}:members");
+                List<String> members = new ArrayList<>();
+                ((List<?>) Resp.call(redis.port(), "HKEYS", PREFIX + ":room:{room-" + p + "}:members"))
+                        .forEach(member -> members.add(String.valueOf(member)));
                 assertThat(members).as("members of room-%d in Redis", p)
                         .containsExactlyInAnyOrder(ids.get("a" + p), ids.get("b" + p));
             }
