@@ -252,7 +252,7 @@ public final class SessionRecovery {
      */
     public void divertBeforeDrop(LocalSocket socket) {
         if (enabled() && socket.secret() != null && !socket.leftCleanly()) {
-            socket.keepOutputIfLive((event, payload) -> keep(socket.id(), event, payload));
+            socket.keepOutputIfLive((event, payload) -> keep(socket.id(), socket.generation(), event, payload));
         }
     }
 
