@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class BrowserRecoveryIntegrationTests {
 
     private static final int GRACE_MS = 4_000;
-    private static final int LEASE_MS = 2_000;
+    private static final int LEASE_MS = 5_000;
 
     @RegisterExtension
     static final RedisServerExtension<RedisServer> REDIS = RedisServerExtension.standalone();
@@ -43,7 +43,7 @@ class BrowserRecoveryIntegrationTests {
              ProcessCluster nodes = ProcessCluster.start(2, Map.of("REDIS_URL", REDIS.url(),
                      "REDIS_KEY_PREFIX", "browser-recovery", "ALLOWED_ORIGINS", pages.origin(),
                      "DEPARTURE_GRACE_MS", String.valueOf(GRACE_MS), "RECOVERY_WINDOW_MS", "30000",
-                     "CLUSTER_HEARTBEAT_MS", "500", "CLUSTER_LEASE_MS", String.valueOf(LEASE_MS)));
+                     "CLUSTER_HEARTBEAT_MS", "1000", "CLUSTER_LEASE_MS", String.valueOf(LEASE_MS)));
              LoopbackForwarder balancer = new LoopbackForwarder(URI.create(nodes.url(1)).getPort())) {
             String room = "browser-" + UUID.randomUUID();
             Reports reports = new Reports(pages);

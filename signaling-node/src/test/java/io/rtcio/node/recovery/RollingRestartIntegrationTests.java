@@ -47,7 +47,7 @@ class RollingRestartIntegrationTests {
         Map<String, String> env = Map.of("REDIS_URL", redis.url(), "REDIS_KEY_PREFIX", PREFIX,
                 "SHUTDOWN_READY_DELAY_MS", "1000", "SHUTDOWN_DRAIN_MS", "1500",
                 "DEPARTURE_GRACE_MS", String.valueOf(GRACE_MS), "RECOVERY_WINDOW_MS", "30000",
-                "CLUSTER_HEARTBEAT_MS", "500", "CLUSTER_LEASE_MS", "2000");
+                "CLUSTER_HEARTBEAT_MS", "1000", "CLUSTER_LEASE_MS", "10000");
         List<NodeProcess> started = new ArrayList<>();
         try (Fleet fleet = Fleet.start()) {
             List<NodeProcess> live = new ArrayList<>();
@@ -60,10 +60,11 @@ class RollingRestartIntegrationTests {
                 if (p % 2 == 0) {
                     options.put("transports", List.of("websocket"));
                 }
-                fleet.connect("a" + p, rotated(live, p), options, "room-" + p, 50);
-                fleet.connect("b" + p, rotated(live, p + 1), options, "room-" + p, 50);
+                fleet.connect("a" + p, rotated(live, p), options, "room-" + p, 100);
+                fleet.connect("b" + p, rotated(live, p + 1), options, "room-" + p, 100);
             }
-            await().atMost(Duration.ofSeconds(30)).until(() -> fleet.joins().size() == 2 * PAIRS);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(fleet.joins()).as("clients joined")
+                    .hasSize(2 * PAIRS));
             await().atMost(Duration.ofSeconds(10)).until(() -> fleet.report().values().stream()
                     .allMatch(c -> c.path("received").asInt() > 0));
             Map<String, String> ids = new HashMap<>();
