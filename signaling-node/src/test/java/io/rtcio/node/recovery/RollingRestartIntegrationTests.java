@@ -176,6 +176,13 @@ class RollingRestartIntegrationTests {
         int sent = report.get(sender).path("sent").asInt();
         assertThat(sent).as("relays %s sent", sender).isPositive();
         assertThat(report.get(receiver).path("lastSeq").path(ids.get(sender)).asInt(-1))
-                .as("last relay from %s seen by %s", sender, receiver).isEqualTo(sent - 1);
+                .as("last relay from %s seen by %s; sender %s; receiver %s", sender, receiver,
+                        brief(report.get(sender)), brief(report.get(receiver)))
+                .isEqualTo(sent - 1);
+    }
+
+    private static String brief(JsonNode client) {
+        return "connects=" + client.path("connects") + " sent=" + client.path("sent") + " lost=" + client.path("lost")
+                + " lastSeq=" + client.path("lastSeq") + " disconnects=" + client.path("disconnects");
     }
 }
