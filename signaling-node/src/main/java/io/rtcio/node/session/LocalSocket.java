@@ -331,15 +331,20 @@ public final class LocalSocket {
 
     /** Sends one event with one argument to this socket. Safe from any thread. */
     public void send(String event, Object payload) {
-        if (outlet != Outlet.CLIENT && divert(event, payload)) {
-            return;
+        // Under the outlet's lock: once the output is diverted (a drain about to close the
+        // transport), no send still in flight can write to the client behind the close.
+        synchronized (outletLock) {
+            if (outlet != Outlet.CLIENT) {
+                divert(event, payload);
+                return;
+            }
+            if (!overflowing()) {
+                client.sendEvent(event, payload);
+                return;
+            }
         }
-        if (overflowing()) {
-            log.warn("disconnecting socket {}: it is not reading what it is sent", id);
-            kick();
-            return;
-        }
-        client.sendEvent(event, payload);
+        log.warn("disconnecting socket {}: it is not reading what it is sent", id);
+        kick();
     }
 
     /** True when {@code event} went elsewhere than the client's transport. */
