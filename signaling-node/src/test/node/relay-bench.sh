@@ -11,9 +11,10 @@ if (( NODES > 1 )); then
   redis-server --port $RPORT --bind 127.0.0.1 --save '' --appendonly no --daemonize no > /tmp/bench-redis.log 2>&1 & rpid=$!
   envs+=(REDIS_URL=redis://127.0.0.1:$RPORT)
 fi
+opts=${JAVA_OPTS:-}  # NODEIDX in JAVA_OPTS becomes the node number (e.g. a JFR file per node)
 for i in $(seq 1 $NODES); do
   p=$((21000 + RANDOM % 2000)); m=$((p+3000))
-  env "${envs[@]}" NODE_ID=bench-$i PORT=$p MANAGEMENT_PORT=$m java -Xmx256m ${JAVA_OPTS:-} -jar $JAR > /tmp/bench-node-$i.log 2>&1 & pids+=($!)
+  env "${envs[@]}" NODE_ID=bench-$i PORT=$p MANAGEMENT_PORT=$m java -Xmx256m ${opts//NODEIDX/$i} -jar $JAR > /tmp/bench-node-$i.log 2>&1 & pids+=($!)
   urls+=(http://127.0.0.1:$p)
 done
 for u in "${urls[@]}"; do for k in $(seq 1 100); do curl -sf $u/socket.io/?EIO=4\&transport=polling >/dev/null && break; sleep 0.2; done; done

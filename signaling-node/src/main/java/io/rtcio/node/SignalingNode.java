@@ -14,6 +14,9 @@ import io.rtcio.node.lifecycle.Drain;
 import io.rtcio.node.config.ShutdownConfig;
 import io.rtcio.node.ice.IceHandler;
 import io.rtcio.node.media.MediaHandlers;
+import io.rtcio.node.config.RoomMetricsConfig;
+import io.rtcio.node.metrics.MeteredHandlers;
+import io.rtcio.node.metrics.RoomMetrics;
 import io.rtcio.node.metrics.SignalingMetrics;
 import io.rtcio.node.protocol.Events;
 import io.rtcio.node.relay.Relay;
@@ -30,11 +33,14 @@ import io.rtcio.node.transport.EventRouter;
 import io.rtcio.node.transport.SignalingServer;
 import io.rtcio.node.transport.TransportChannels;
 import io.rtcio.node.cluster.ClusterMaintenance;
+import io.rtcio.node.logging.JsonLineEncoder;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import io.rtcio.node.recovery.SessionRecovery;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
@@ -61,6 +67,7 @@ public final class SignalingNode implements AutoCloseable {
     private final ClusterBackend backend;
     private final SocketRegistry sockets = new SocketRegistry();
     private final SignalingMetrics metrics;
+    private final RoomMetrics roomMetrics;
     private final SignalingServer server;
     private final ManagementServer management;
     private final ClusterMaintenance maintenance;
@@ -76,11 +83,15 @@ public final class SignalingNode implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean stopping = new AtomicBoolean();
 
-    private SignalingNode(NodeConfig config, ClusterBackend backend, Extensions extensions) {
+    private SignalingNode(NodeConfig config, ClusterBackend backend, Extensions extensions,
+                          RoomMetricsConfig roomMetricsConfig) {
         this.config = config;
         this.backend = backend;
         this.metrics = new SignalingMetrics(config.nodeId());
         metrics.bindGauges(sockets::size, sockets::roomCount);
+        this.roomMetrics = new RoomMetrics(config.nodeId(), sockets, roomMetricsConfig, metrics);
+        metrics.gauge("signaling.ready", "1 while the node takes new sockets (what /ready answers), else 0", this,
+                node -> node.isReady() ? 1 : 0);
 
         Relay relay = new Relay(sockets, backend.bus(), metrics);
         MembershipAnnouncer announcer = new MembershipAnnouncer(sockets, backend.bus());
@@ -92,7 +103,7 @@ public final class SignalingNode implements AutoCloseable {
         Clock clock = Clock.systemUTC();
 
         maintenance = new ClusterMaintenance(config.nodeId(), config.heartbeat(), config.lease(), backend.presence(),
-                rooms, sockets);
+                rooms, sockets, metrics);
         server = new SignalingServer(config, sockets, metrics, extensions.authenticator() != null
                 ? extensions.authenticator() : Authenticators.fromConfig(config.security()), extensions.taps());
         RelayPolicy relayPolicy = RelayPolicy.forScope(config.security().relayScope(), config.nodeId(), sockets,
@@ -101,7 +112,7 @@ public final class SignalingNode implements AutoCloseable {
         RtcioMessageHandler relayHandler = new RtcioMessageHandler(relay, metrics, relayPolicy);
         IceHandler ice = new IceHandler(config.turn(), clock);
         recovery = new SessionRecovery(config.recovery(), config.nodeId(), backend.sessions(), sockets, rooms,
-                backend.presence(), backend.mediaStates(), backend.bus(), recoveryTimers);
+                backend.presence(), backend.mediaStates(), backend.bus(), recoveryTimers, metrics);
         relay.onInternalEvent(SessionRecovery.TAKEN_EVENT, recovery::onTaken);
         relay.onInternalEvent(SessionRecovery.FORWARD_EVENT, recovery::onForward);
         relay.keepUnheard(recovery::keepUnheard);
@@ -114,14 +125,16 @@ public final class SignalingNode implements AutoCloseable {
             router.lifecycle(
                     socket -> {
                         watchTransportOf(socket);
+                        metrics.connectionOpened(socket.onWebSocket() ? SignalingMetrics.Transport.WEBSOCKET
+                                : SignalingMetrics.Transport.POLLING);
                         return backend.presence().register(socket.id(), config.nodeId())
                                 .thenCompose(ok -> recovery.opened(socket));
                     },
                     socket -> recovery.disconnected(socket, this::depart));
             router.on(Events.RTCIO_MESSAGE, relayHandler);
-            router.on(Events.JOIN_ROOM, rooms.joinHandler());
+            router.on(Events.JOIN_ROOM, MeteredHandlers.join(rooms.joinHandler(), metrics));
             router.on(Events.CHECK_ROOM, rooms.checkHandler());
-            router.on(Events.LEAVE_ROOM, rooms.leaveHandler());
+            router.on(Events.LEAVE_ROOM, MeteredHandlers.leave(rooms.leaveHandler(), metrics));
             router.on(Events.MEDIA_STATE, media.mediaState());
             router.on(Events.STOP_SCREEN_SHARE, media.stopScreenShare());
             router.on(Events.CHAT_MESSAGE, new ChatHandler(relay, clock));
@@ -130,12 +143,12 @@ public final class SignalingNode implements AutoCloseable {
         extensions.events().forEach(server::on);
 
         management = new ManagementServer(config.host(), config.managementPort(),
-                new ManagementRoutes(this::liveness, this::readiness, metrics::scrape));
+                new ManagementRoutes(this::liveness, this::readiness, this::scrape, this::describeRooms));
     }
 
     /** Leaves every room of a socket that is gone (announced to each), then its directory entry. */
     private CompletionStage<Void> depart(LocalSocket socket) {
-        return rooms.leaveAll(socket).thenCompose(ok -> backend.presence().unregister(socket.id()))
+        return departed(socket).thenCompose(ok -> backend.presence().unregister(socket.id()))
                 .exceptionally(error -> {
                     // Redis away: its directory entry goes with the next stale-socket sweep.
                     log.debug("socket {} left; its directory entry stays for now: {}", socket.id(), error.toString());
@@ -154,10 +167,38 @@ public final class SignalingNode implements AutoCloseable {
         }
         if (channel.eventLoop().parent() != null) {
             watchdog.watch(channel.eventLoop().parent());
+            metrics.bindEventLoops(channel.eventLoop().parent());
         }
         if (channel.parent() != null && channel.parent().eventLoop().parent() != null) {
             watchdog.watch(channel.parent().eventLoop().parent());
+            metrics.bindEventLoops(channel.parent().eventLoop().parent());
         }
+    }
+
+    private String scrape() {
+        roomMetrics.refresh();
+        return metrics.scrape();
+    }
+
+    private Object describeRooms(int limit) {
+        roomMetrics.refresh();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("node", config.nodeId());
+        body.putAll(roomMetrics.describe(limit));
+        return body;
+    }
+
+    /** A socket is gone: counted, then its rooms are told (as part of the same departure). */
+    private CompletionStage<Void> departed(LocalSocket socket) {
+        boolean shuttingDown = stopping.get() || closed.get();
+        if (shuttingDown) {
+            metrics.connectionClosed(SignalingMetrics.CloseReason.SHUTDOWN);
+        } else {
+            metrics.connectionClosed(socket.engineSession());
+        }
+        metrics.leaves(shuttingDown ? SignalingMetrics.LeaveCause.SHUTDOWN : SignalingMetrics.LeaveCause.DISCONNECT,
+                socket.rooms().size());
+        return rooms.leaveAll(socket);
     }
 
     private ManagementRoutes.Check liveness() {
@@ -189,7 +230,12 @@ public final class SignalingNode implements AutoCloseable {
 
     /** Starts a node with {@code extensions} on {@code backend}; the caller keeps ownership of the backend. */
     static SignalingNode start(NodeConfig config, ClusterBackend backend, Extensions extensions) {
-        SignalingNode node = new SignalingNode(config, backend, extensions);
+        return start(config, backend, extensions, RoomMetricsConfig.DEFAULT);
+    }
+
+    static SignalingNode start(NodeConfig config, ClusterBackend backend, Extensions extensions,
+                               RoomMetricsConfig roomMetrics) {
+        SignalingNode node = new SignalingNode(config, backend, extensions, roomMetrics);
         try {
             node.management.start();
             node.maintenance.start();
@@ -240,6 +286,7 @@ public final class SignalingNode implements AutoCloseable {
         if (socket == null) {
             return false;
         }
+        metrics.closing(socket.engineSession(), SignalingMetrics.CloseReason.SERVER);
         socket.kick();
         return true;
     }
@@ -317,6 +364,7 @@ public final class SignalingNode implements AutoCloseable {
         maintenance.close(handOver);
         management.close();
         watchdog.close();
+        metrics.close();
         log.info("node {} stopped", config.nodeId());
     }
 
@@ -329,6 +377,7 @@ public final class SignalingNode implements AutoCloseable {
         for (LocalSocket socket : liveSockets()) {
             // Announced now: the disconnect that follows when the server closes is not a drop.
             socket.leavingCleanly();
+            metrics.leaves(SignalingMetrics.LeaveCause.SHUTDOWN, socket.rooms().size());
             departures.add(socket.submit(() -> depart(socket)).toCompletableFuture());
         }
         try {
@@ -342,40 +391,133 @@ public final class SignalingNode implements AutoCloseable {
     }
 
     /**
-     * Runs a node configured from the environment until the JVM is asked to stop.
+     * Runs a node configured from the environment until the JVM is asked to stop. A bad setting
+     * stops it at once; a cluster backend that cannot be reached yet (Redis not up) is retried with
+     * back-off while the management port answers {@code /health} 200 and {@code /ready} 503, so
+     * the process neither exits nor takes sockets until it can serve them.
      *
      * @return the process exit code: 2 for a bad setting, 1 when the node cannot start
      */
     static int run() throws InterruptedException {
+        Logger startup = LoggerFactory.getLogger(STARTUP_LOGGER);
         NodeConfig config;
-        ClusterBackend backend;
+        RoomMetricsConfig roomMetrics;
+        ClusterConfig clusterConfig;
         try {
             config = ConfigLoader.fromEnvironment();
-            backend = ClusterBackend.create(new ClusterConfig(config.nodeId(), config.redisUrl(), config.keyPrefix(),
-                    config.heartbeat(), config.lease()));
+            roomMetrics = RoomMetricsConfig.from(System.getenv());
+            clusterConfig = new ClusterConfig(config.nodeId(), config.redisUrl(), config.keyPrefix(),
+                    config.heartbeat(), config.lease());
         } catch (ConfigException | IllegalArgumentException e) {
-            System.err.println("invalid configuration: " + e.getMessage());
+            startup.error("invalid configuration: {}", e.getMessage());
             return 2;
+        }
+        nameNodeInLogs(config.nodeId());
+        CountDownLatch stopped = new CountDownLatch(1);
+        AtomicBoolean stopping = new AtomicBoolean();
+        Thread hook = new Thread(() -> {
+            stopping.set(true);
+            stopped.countDown();
+        }, "shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        ClusterBackend backend;
+        try {
+            backend = connect(config, clusterConfig, stopped, startup);
+        } catch (ConfigException | IllegalArgumentException e) {
+            startup.error("invalid configuration: {}", e.getMessage());
+            return 2;
+        }
+        if (backend == null) {
+            return 0;
         }
         SignalingNode node;
         try {
-            node = start(config, backend);
+            node = start(config, backend, Extensions.NONE, roomMetrics);
         } catch (RuntimeException e) {
-            log.error("node failed to start: {}", e.getMessage());
+            startup.error("node failed to start: {}", e.getMessage());
             backend.close();
             return 1;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
         // SIGTERM (a pod being stopped) and SIGINT: the graceful stop. The JVM would then exit
         // with 143 (or 130) whatever happens; a stop that went through exits 0 instead.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                node.shutdown();
+                backend.close();
+                closed.countDown();
+                log.info("node {} exits", config.nodeId());
+                Runtime.getRuntime().halt(0);
+            }, "shutdown"));
+        } catch (IllegalStateException e) {
+            stopping.set(true); // the JVM is already shutting down
+        }
+        if (stopping.get()) {
             node.shutdown();
             backend.close();
-            stopped.countDown();
-            log.info("node {} exits", config.nodeId());
-            Runtime.getRuntime().halt(0);
-        }, "shutdown"));
-        stopped.await();
+            return 0;
+        }
+        closed.await();
         return 0;
+    }
+
+    /** Name of the logger for start-up failures (one event on stderr, in the configured format). */
+    static final String STARTUP_LOGGER = "io.rtcio.node.startup";
+    /** First wait before retrying an unreachable cluster backend; doubles up to {@link #CONNECT_RETRY_MAX}. */
+    static final Duration CONNECT_RETRY_FIRST = Duration.ofSeconds(1);
+    static final Duration CONNECT_RETRY_MAX = Duration.ofSeconds(30);
+
+    /**
+     * Opens the cluster backend, retrying with back-off while it cannot be reached; meanwhile a
+     * stand-in management server says "not ready". Null when the process was asked to stop first.
+     */
+    private static ClusterBackend connect(NodeConfig config, ClusterConfig clusterConfig, CountDownLatch stopped,
+                                          Logger startup) throws InterruptedException {
+        Duration wait = CONNECT_RETRY_FIRST;
+        SignalingMetrics waiting = null;
+        ManagementServer standIn = null;
+        try {
+            while (true) {
+                try {
+                    return ClusterBackend.create(clusterConfig);
+                } catch (ConfigException | IllegalArgumentException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    if (standIn == null) {
+                        waiting = new SignalingMetrics(config.nodeId());
+                        waiting.gauge("signaling.ready", "1 while the node takes new sockets (what /ready answers), else 0",
+                                config, unused -> 0);
+                        SignalingMetrics exposed = waiting;
+                        standIn = new ManagementServer(config.host(), config.managementPort(), new ManagementRoutes(
+                                ManagementRoutes.Check::ok, () -> ManagementRoutes.Check.failing("waiting for the cluster state"),
+                                exposed::scrape));
+                        standIn.start();
+                    }
+                    waiting.heartbeatFailed();
+                    startup.warn("cluster state unreachable at start-up, retrying in {} s: {}", wait.toSeconds(),
+                            e.getMessage());
+                }
+                if (stopped.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                    return null;
+                }
+                wait = wait.multipliedBy(2).compareTo(CONNECT_RETRY_MAX) > 0 ? CONNECT_RETRY_MAX : wait.multipliedBy(2);
+            }
+        } finally {
+            if (standIn != null) {
+                standIn.close();
+            }
+            if (waiting != null) {
+                waiting.close();
+            }
+        }
+    }
+
+    /** Puts the node id on every log line from now on (see the logback configurations). */
+    private static void nameNodeInLogs(String nodeId) {
+        System.setProperty(JsonLineEncoder.NODE_PROPERTY, nodeId);
+        if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
+            context.putProperty(JsonLineEncoder.NODE_PROPERTY, nodeId);
+        }
     }
 }

@@ -1,10 +1,14 @@
 package io.rtcio.cluster.redis;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rtcio.cluster.ClusterMessage;
+import java.io.IOException;
 
 /**
  * The wire form of a {@link ClusterMessage}: a one-line JSON array header, a newline, then the
@@ -33,6 +37,7 @@ final class MessageCodec {
                     String event, String payload) {
     }
 
+    private static final JsonStringEncoder QUOTER = JsonStringEncoder.getInstance();
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -50,13 +55,20 @@ final class MessageCodec {
             header = new String[] {TO_ROOM, m.originNode(), m.roomId(), m.exceptSocket(), m.event()};
             payload = m.payloadJson();
         }
-        try {
-            String head = MAPPER.writeValueAsString(header);
-            return new StringBuilder(head.length() + 1 + payload.length()).append(head).append('\n').append(payload)
-                    .toString();
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot encode a " + header[0] + " message", e);
+        StringBuilder wire = new StringBuilder(64 + payload.length()).append('[');
+        for (int i = 0; i < header.length; i++) {
+            if (i > 0) {
+                wire.append(',');
+            }
+            if (header[i] == null) {
+                wire.append("null");
+            } else {
+                wire.append('"');
+                QUOTER.quoteAsString(header[i], wire);
+                wire.append('"');
+            }
         }
+        return wire.append("]\n").append(payload).toString();
     }
 
     /** @throws IllegalArgumentException when {@code wire} is not a message this codec wrote */
@@ -68,24 +80,37 @@ final class MessageCodec {
         if (newline < 0) {
             throw new IllegalArgumentException("not a bus message: no header line");
         }
-        Object[] header;
-        try {
-            header = MAPPER.readValue(wire.substring(0, newline), Object[].class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("not a bus message: " + e.getOriginalMessage(), e);
+        String[] header = new String[5];
+        try (JsonParser parser = MAPPER.getFactory().createParser(wire.substring(0, newline))) {
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                throw new IllegalArgumentException("not a bus message: the header is not an array");
+            }
+            int fields = 0;
+            JsonToken token;
+            while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+                if (token == null) {
+                    throw new IllegalArgumentException("not a bus message: the header is cut short");
+                }
+                if (fields < header.length) {
+                    if (token != JsonToken.VALUE_STRING && token != JsonToken.VALUE_NULL) {
+                        throw new IllegalArgumentException("bus message header field " + fields + " is not a string");
+                    }
+                    header[fields] = token == JsonToken.VALUE_NULL ? null : parser.getText();
+                } else {
+                    parser.skipChildren(); // a field a newer node added
+                }
+                fields++;
+            }
+            if (parser.nextToken() != null) {
+                throw new IllegalArgumentException("not a bus message: data after the header");
+            }
+            if (fields < header.length || header[0] == null) {
+                throw new IllegalArgumentException("bus message header has fewer than 5 fields");
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not a bus message: " + e.getMessage(), e);
         }
-        if (header == null || header.length < 5 || !(header[0] instanceof String type)) {
-            throw new IllegalArgumentException("bus message header has fewer than 5 fields");
-        }
-        return message(type, text(header[1]), text(header[2]), text(header[3]), text(header[4]),
-                wire.substring(newline + 1));
-    }
-
-    private static String text(Object field) {
-        if (field == null || field instanceof String) {
-            return (String) field;
-        }
-        throw new IllegalArgumentException("bus message header field is not a string: " + field);
+        return message(header[0], header[1], header[2], header[3], header[4], wire.substring(newline + 1));
     }
 
     private static ClusterMessage decodeEarlierForm(String json) {

@@ -2,6 +2,7 @@ package io.rtcio.node.cluster;
 
 import io.rtcio.cluster.PresenceStore;
 import io.rtcio.node.recovery.SessionRecovery;
+import io.rtcio.node.metrics.SignalingMetrics;
 import io.rtcio.node.room.RoomService;
 import io.rtcio.node.session.LocalSocket;
 import io.rtcio.node.session.SocketRegistry;
@@ -53,6 +54,7 @@ public final class ClusterMaintenance implements AutoCloseable {
     private final RoomService rooms;
     private final SocketRegistry sockets;
     private final SocketEviction eviction;
+    private final SignalingMetrics metrics;
     private final ScheduledExecutorService scheduler;
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile SessionRecovery recovery;
@@ -63,7 +65,8 @@ public final class ClusterMaintenance implements AutoCloseable {
     private long reapNotBeforeNanos;
 
     public ClusterMaintenance(String nodeId, Duration heartbeat, Duration lease, PresenceStore presence,
-                              RoomService rooms, SocketRegistry sockets) {
+                              RoomService rooms, SocketRegistry sockets, SignalingMetrics metrics) {
+        this.metrics = metrics;
         this.nodeId = nodeId;
         this.heartbeat = heartbeat;
         this.lease = lease;
@@ -104,8 +107,15 @@ public final class ClusterMaintenance implements AutoCloseable {
             return;
         }
         try {
-            boolean wasLive = presence.heartbeat(nodeId, lease).toCompletableFuture()
-                    .get(lease.toMillis(), TimeUnit.MILLISECONDS);
+            boolean wasLive;
+            try {
+                wasLive = presence.heartbeat(nodeId, lease).toCompletableFuture()
+                        .get(lease.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                metrics.heartbeatFailed();
+                throw e;
+            }
+            metrics.heartbeatSucceeded();
             if (unreachable) {
                 log.info("cluster state reachable again");
                 unreachable = false;
@@ -114,6 +124,7 @@ public final class ClusterMaintenance implements AutoCloseable {
             boolean reconcile = ++beats % RECONCILE_EVERY_BEATS == 0;
             if (leased && !wasLive) {
                 log.warn("the shared state lost this node's lease; re-publishing {} sockets", sockets.size());
+                metrics.leaseLost();
                 republish().toCompletableFuture().get(lease.toMillis(), TimeUnit.MILLISECONDS);
                 reconcile = true;
             }
@@ -173,6 +184,7 @@ public final class ClusterMaintenance implements AutoCloseable {
             SessionRecovery grace = recovery;
             return presence.socketsOf(deadNode).thenCompose(orphans -> {
                 log.warn("node {} is dead; evicting its {} sockets", deadNode, orphans.size());
+                metrics.nodeReaped();
                 return grace == null ? CompletableFuture.completedFuture(orphans)
                         : grace.holdOrphans(deadNode, orphans, eviction::evict);
             }).thenCompose(this::evictAll).thenCompose(ok -> presence.forgetNode(deadNode));
@@ -194,7 +206,10 @@ public final class ClusterMaintenance implements AutoCloseable {
     private CompletionStage<Void> evictAll(Set<String> socketIds) {
         CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
         for (String socketId : socketIds) {
-            chain = chain.thenCompose(ok -> eviction.evict(socketId));
+            chain = chain.thenCompose(ok -> eviction.evict(socketId)).thenRun(() -> {
+                metrics.socketsEvicted(1);
+                metrics.leaves(SignalingMetrics.LeaveCause.EVICTED, 1);
+            });
         }
         return chain;
     }

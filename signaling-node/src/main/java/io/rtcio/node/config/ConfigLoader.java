@@ -74,8 +74,14 @@ public final class ConfigLoader {
                 Duration.ofMillis(leaseMs),
                 new SecurityConfigLoader(env).load(),
                 NamespaceConfig.parseList(raw("NAMESPACES")),
-                recovery(),
-                shutdown());
+                shutdown(),
+                recovery());
+    }
+
+    private ShutdownConfig shutdown() {
+        int delayMs = integer("SHUTDOWN_READY_DELAY_MS", (int) ShutdownConfig.DEFAULT_READY_DELAY.toMillis(), 0, 120_000);
+        int drainMs = integer("SHUTDOWN_DRAIN_MS", (int) ShutdownConfig.DEFAULT_DRAIN.toMillis(), 0, 3_600_000);
+        return new ShutdownConfig(Duration.ofMillis(delayMs), Duration.ofMillis(drainMs));
     }
 
     private NodeConfig.RecoveryConfig recovery() {
@@ -93,12 +99,6 @@ public final class ConfigLoader {
                     + "), got " + grace);
         }
         return new NodeConfig.RecoveryConfig(Duration.ofMillis(window), Duration.ofMillis(grace));
-    }
-
-    private ShutdownConfig shutdown() {
-        int delayMs = integer("SHUTDOWN_READY_DELAY_MS", (int) ShutdownConfig.DEFAULT_READY_DELAY.toMillis(), 0, 120_000);
-        int drainMs = integer("SHUTDOWN_DRAIN_MS", (int) ShutdownConfig.DEFAULT_DRAIN.toMillis(), 0, 3_600_000);
-        return new ShutdownConfig(Duration.ofMillis(delayMs), Duration.ofMillis(drainMs));
     }
 
     private String raw(String name) {

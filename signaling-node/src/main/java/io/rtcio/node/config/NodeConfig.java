@@ -25,8 +25,8 @@ import java.util.List;
  * @param lease           how long a lease lasts; a node silent for longer is reaped ({@code CLUSTER_LEASE_MS})
  * @param security        authentication, room access, rate limits, relay policy
  * @param namespaces      extra socket.io namespaces besides {@code /} ({@code NAMESPACES})
- * @param recovery        connection-state recovery and the grace before departures
  * @param shutdown        readiness delay and drain window of a graceful stop ({@code SHUTDOWN_*})
+ * @param recovery        connection-state recovery and the grace before departures
  */
 public record NodeConfig(
         String host,
@@ -47,8 +47,8 @@ public record NodeConfig(
         Duration lease,
         SecurityConfig security,
         List<NamespaceConfig> namespaces,
-        RecoveryConfig recovery,
-        ShutdownConfig shutdown) {
+        ShutdownConfig shutdown,
+        RecoveryConfig recovery) {
 
     public static final int DEFAULT_PORT = 3001;
     public static final int DEFAULT_MANAGEMENT_PORT = 8081;
@@ -72,42 +72,35 @@ public record NodeConfig(
     public NodeConfig withPorts(int newPort, int newManagementPort) {
         return new NodeConfig(host, newPort, newManagementPort, nodeId, allowedOrigins, maxPeers, turn, redisUrl,
                 keyPrefix, jsonLogs, pingInterval, pingTimeout, maxEventBytes, maxFrameBytes, heartbeat, lease,
-                security, namespaces, recovery, shutdown);
+                security, namespaces, shutdown, recovery);
     }
 
     /** A copy with another node id. */
     public NodeConfig withNodeId(String newNodeId) {
         return new NodeConfig(host, port, managementPort, newNodeId, allowedOrigins, maxPeers, turn, redisUrl,
                 keyPrefix, jsonLogs, pingInterval, pingTimeout, maxEventBytes, maxFrameBytes, heartbeat, lease,
-                security, namespaces, recovery, shutdown);
+                security, namespaces, shutdown, recovery);
     }
 
     /** A copy with another room limit. */
     public NodeConfig withMaxPeers(int newMaxPeers) {
         return new NodeConfig(host, port, managementPort, nodeId, allowedOrigins, newMaxPeers, turn, redisUrl,
                 keyPrefix, jsonLogs, pingInterval, pingTimeout, maxEventBytes, maxFrameBytes, heartbeat, lease,
-                security, namespaces, recovery, shutdown);
+                security, namespaces, shutdown, recovery);
     }
 
     /** A copy with other security settings (embedding applications and tests). */
     public NodeConfig withSecurity(SecurityConfig newSecurity) {
         return new NodeConfig(host, port, managementPort, nodeId, allowedOrigins, maxPeers, turn, redisUrl,
                 keyPrefix, jsonLogs, pingInterval, pingTimeout, maxEventBytes, maxFrameBytes, heartbeat, lease,
-                newSecurity, namespaces, recovery, shutdown);
+                newSecurity, namespaces, shutdown, recovery);
     }
 
     /** A copy with other recovery settings (tests). */
     public NodeConfig withRecovery(RecoveryConfig newRecovery) {
         return new NodeConfig(host, port, managementPort, nodeId, allowedOrigins, maxPeers, turn, redisUrl,
                 keyPrefix, jsonLogs, pingInterval, pingTimeout, maxEventBytes, maxFrameBytes, heartbeat, lease,
-                security, namespaces, newRecovery, shutdown);
-    }
-
-    /** A copy with other shutdown timings (tests). */
-    public NodeConfig withShutdown(ShutdownConfig newShutdown) {
-        return new NodeConfig(host, port, managementPort, nodeId, allowedOrigins, maxPeers, turn, redisUrl,
-                keyPrefix, jsonLogs, pingInterval, pingTimeout, maxEventBytes, maxFrameBytes, heartbeat, lease,
-                security, namespaces, recovery, newShutdown);
+                security, namespaces, shutdown, newRecovery);
     }
 
     /**
@@ -133,6 +126,13 @@ public record NodeConfig(
         public boolean enabled() {
             return !window.isZero();
         }
+    }
+
+    /** A copy with other shutdown timings (tests). */
+    public NodeConfig withShutdown(ShutdownConfig newShutdown) {
+        return new NodeConfig(host, port, managementPort, nodeId, allowedOrigins, maxPeers, turn, redisUrl,
+                keyPrefix, jsonLogs, pingInterval, pingTimeout, maxEventBytes, maxFrameBytes, heartbeat, lease,
+                security, namespaces, newShutdown, recovery);
     }
 
     /**

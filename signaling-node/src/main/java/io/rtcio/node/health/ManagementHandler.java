@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,8 @@ final class ManagementHandler extends SimpleChannelInboundHandler<FullHttpReques
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String JSON_TYPE = "application/json";
     private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private static final String ROOMS = "/admin/rooms";
 
     private final ManagementRoutes routes;
 
@@ -44,8 +47,10 @@ final class ManagementHandler extends SimpleChannelInboundHandler<FullHttpReques
             send(ctx, request, HttpResponseStatus.BAD_REQUEST, null, null, false);
             return;
         }
-        String path = new QueryStringDecoder(request.uri()).path();
-        boolean known = path.equals("/health") || path.equals("/ready") || path.equals("/metrics");
+        QueryStringDecoder query = new QueryStringDecoder(request.uri());
+        String path = query.path();
+        boolean known = path.equals("/health") || path.equals("/ready") || path.equals("/metrics")
+                || path.equals(ROOMS);
         if (!known) {
             send(ctx, request, HttpResponseStatus.NOT_FOUND, null, null, true);
             return;
@@ -59,11 +64,34 @@ final class ManagementHandler extends SimpleChannelInboundHandler<FullHttpReques
             switch (path) {
                 case "/health" -> probe(ctx, request, routes.health().get(), "up", "down");
                 case "/ready" -> probe(ctx, request, routes.ready().get(), "ready", "not ready");
+                case ROOMS -> rooms(ctx, request, query);
                 default -> send(ctx, request, HttpResponseStatus.OK, PROMETHEUS_TYPE, routes.metrics().get(), true);
             }
         } catch (RuntimeException e) {
             log.warn("management request {} failed: {}", path, e.toString());
             send(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, null, null, false);
+        }
+    }
+
+    private void rooms(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder query) {
+        List<String> values = query.parameters().getOrDefault("limit", List.of());
+        int limit = ManagementRoutes.DEFAULT_ROOM_LIMIT;
+        if (!values.isEmpty()) {
+            try {
+                limit = Integer.parseInt(values.get(0));
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > ManagementRoutes.MAX_ROOM_LIMIT) {
+                send(ctx, request, HttpResponseStatus.BAD_REQUEST, JSON_TYPE, "{\"error\":\"limit must be between 1 and "
+                        + ManagementRoutes.MAX_ROOM_LIMIT + "\"}", true);
+                return;
+            }
+        }
+        try {
+            send(ctx, request, HttpResponseStatus.OK, JSON_TYPE, JSON.writeValueAsString(routes.rooms().apply(limit)), true);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
     }
 

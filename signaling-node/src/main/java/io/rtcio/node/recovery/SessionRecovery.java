@@ -11,6 +11,7 @@ import io.rtcio.cluster.PresenceStore;
 import io.rtcio.cluster.SessionStore;
 import io.rtcio.node.auth.Identity;
 import io.rtcio.node.config.NodeConfig;
+import io.rtcio.node.metrics.SignalingMetrics;
 import io.rtcio.node.room.RoomService;
 import io.rtcio.node.session.LocalSocket;
 import io.rtcio.node.session.PublicIds;
@@ -70,12 +71,14 @@ public final class SessionRecovery {
     private final MediaStateStore mediaStates;
     private final ClusterBus bus;
     private final ScheduledExecutorService timers;
+    private final SignalingMetrics metrics;
     private final Map<UUID, Ticket> tickets = new ConcurrentHashMap<>();
     private final Map<String, ScheduledFuture<?>> graces = new ConcurrentHashMap<>();
 
     public SessionRecovery(NodeConfig.RecoveryConfig config, String nodeId, SessionStore store, SocketRegistry sockets,
                            RoomService rooms, PresenceStore presence, MediaStateStore mediaStates, ClusterBus bus,
-                           ScheduledExecutorService timers) {
+                           ScheduledExecutorService timers, SignalingMetrics metrics) {
+        this.metrics = metrics;
         this.config = config;
         this.nodeId = nodeId;
         this.store = store;
@@ -117,6 +120,8 @@ public final class SessionRecovery {
         String secret = pid.substring(dot + 1);
         return store.claim(socketId, secret, identity.userId(), namespace, nodeId, offset)
                 .thenAccept(claim -> {
+                    metrics.recovery(claim instanceof SessionStore.Claim.Recovered
+                            ? SignalingMetrics.RecoveryOutcome.RECOVERED : SignalingMetrics.RecoveryOutcome.REFUSED);
                     if (claim instanceof SessionStore.Claim.Recovered recovered) {
                         tickets.put(engineSession, new Ticket(socketId, secret, recovered.previousNode(),
                                 recovered.generation(), recovered.missed()));
@@ -259,6 +264,7 @@ public final class SessionRecovery {
     private void hold(LocalSocket socket, Function<LocalSocket, CompletionStage<Void>> depart) {
         socket.keepOutput((event, payload) -> keep(socket.id(), socket.generation(), event, payload));
         sockets.hold(socket);
+        metrics.recovery(SignalingMetrics.RecoveryOutcome.HELD);
         log.info("socket dropped; held for {} ms", config.grace().toMillis());
         try {
             graces.put(socket.id(), timers.schedule(() -> graceEnded(socket, depart),
@@ -285,6 +291,7 @@ public final class SessionRecovery {
                 return rooms.forgetLocally(socket);
             }
             log.info("socket {} did not come back within {} ms; it departs", socket.id(), config.grace().toMillis());
+            metrics.recovery(SignalingMetrics.RecoveryOutcome.DEPARTED);
             socket.stopOutput();
             sockets.unhold(socket);
             return depart.apply(socket);
@@ -417,6 +424,7 @@ public final class SessionRecovery {
                 if (error != null || holder == null) {
                     now.add(orphan);
                 } else if (holder.equals(deadNode)) {
+                    metrics.recovery(SignalingMetrics.RecoveryOutcome.HELD);
                     scheduleOrphanEviction(orphan, deadNode, evict);
                 }
                 return (Void) null;
@@ -429,6 +437,7 @@ public final class SessionRecovery {
         Runnable due = () -> store.release(orphan, deadNode).handle((released, error) -> {
             if (error != null || released) {
                 log.info("socket {} of dead node {} did not come back; it departs", orphan, deadNode);
+                metrics.recovery(SignalingMetrics.RecoveryOutcome.DEPARTED);
                 return evict.apply(orphan);
             }
             return CompletableFuture.<Void>completedFuture(null);

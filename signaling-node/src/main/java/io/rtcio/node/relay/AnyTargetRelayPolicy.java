@@ -29,7 +29,8 @@ final class AnyTargetRelayPolicy implements RelayPolicy {
         if (sockets.byId(targetId) != null) {
             return CompletableFuture.completedFuture(Optional.of(localNode));
         }
-        return presence.locate(targetId).exceptionally(error -> Optional.empty());
+        // A directory that cannot be read fails the route: the relay is dropped as cluster_unavailable.
+        return presence.locate(targetId);
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.util.RawValue;
 import io.rtcio.cluster.ClusterBus;
 import io.rtcio.cluster.ClusterMessage;
+import io.rtcio.node.logging.RateLimitedLog;
 import io.rtcio.node.metrics.SignalingMetrics;
 import io.rtcio.node.session.LocalSocket;
 import io.rtcio.node.session.SocketRegistry;
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
 public final class Relay {
 
     private static final Logger log = LoggerFactory.getLogger(Relay.class);
+    private static final RateLimitedLog publishFailureLog = new RateLimitedLog(log);
 
     private final SocketRegistry sockets;
     private final ClusterBus bus;
@@ -74,7 +76,7 @@ public final class Relay {
      * Sends {@code event} to the socket {@code targetId} known to live on {@code nodeId} (the node
      * the sender's roster names), without looking it up: one bus message when it is remote.
      * Completes with true when it was delivered locally or handed to the owning node, false when
-     * it is not there or the delivery guard refused it.
+     * it is not there or the delivery guard refused it; fails when the bus could not take it.
      */
     public CompletionStage<Boolean> toSocketOn(String nodeId, String senderId, String targetId, String event,
                                                Map<String, Object> payload) {
@@ -102,14 +104,26 @@ public final class Relay {
         }
         String encoded = payloadJson != null ? payloadJson : encode(payload);
         ClusterMessage message = new ClusterMessage.ToSocket(bus.localNode(), senderId, targetId, event, encoded);
+        long start = System.nanoTime();
         return bus.sendToNodeIfListening(nodeId, message).handle((heard, error) -> {
             if (error != null) {
                 metrics.publishFailed();
-                log.warn("relay to node {} failed: {}", nodeId, error.toString());
-                return CompletableFuture.completedFuture(false);
+                publishFailureLog.warn("relay to node {} failed: {}", nodeId, error.toString());
+                throw new ClusterUnavailableException(error);
             }
+            metrics.published(System.nanoTime() - start);
             return heard ? CompletableFuture.completedFuture(true) : unheard.keep(targetId, nodeId, event, encoded);
         }).thenCompose(result -> result);
+    }
+
+    /** This node's id. */
+    public String localNode() {
+        return bus.localNode();
+    }
+
+    /** Whether {@code socketId} is connected to this node. */
+    public boolean isLocal(String socketId) {
+        return sockets.byId(socketId) != null;
     }
 
     /** Sends {@code event} to every member of {@code roomId} except {@code exceptId} (may be null). */
@@ -118,9 +132,14 @@ public final class Relay {
         String encoded = encode(payload);
         deliverToLocalMembers(roomId, exceptId, event, new RawValue(encoded));
         ClusterMessage message = new ClusterMessage.ToRoom(bus.localNode(), roomId, exceptId, event, encoded);
-        return bus.sendToRoom(roomId, message).exceptionally(error -> {
-            metrics.publishFailed();
-            log.warn("room broadcast of {} failed: {}", event, error.toString());
+        long start = System.nanoTime();
+        return bus.sendToRoom(roomId, message).handle((ok, error) -> {
+            if (error != null) {
+                metrics.publishFailed();
+                publishFailureLog.warn("room broadcast of {} failed: {}", event, error.toString());
+            } else {
+                metrics.published(System.nanoTime() - start);
+            }
             return null;
         });
     }
@@ -142,17 +161,18 @@ public final class Relay {
                 LocalSocket target = sockets.byId(toSocket.targetSocket());
                 if (target == null) {
                     // Sent here by a roster that is behind: the socket may have moved on (its session
-                    // recovered elsewhere); the recovery sends the event on to it, or drops it.
+                    // recovered elsewhere); the recovery sends the event on to it, or it is dropped.
                     unheard.keep(toSocket.targetSocket(), bus.localNode(), toSocket.event(), toSocket.payloadJson())
                             .whenComplete((kept, error) -> {
                                 if (error != null || !Boolean.TRUE.equals(kept)) {
+                                    metrics.relayDropped(SignalingMetrics.DropReason.UNKNOWN_TARGET);
                                     log.debug("dropping {} for {}: not on this node", toSocket.event(), toSocket.targetSocket());
                                 }
                             });
                     return;
                 }
                 if (!deliveryGuard.test(target, toSocket.senderSocket())) {
-                    metrics.relay(SignalingMetrics.RelayResult.DROPPED);
+                    metrics.relayDropped(SignalingMetrics.DropReason.NOT_SHARED_ROOM);
                     log.debug("dropping {} for {}: the relay policy refuses it here", toSocket.event(), toSocket.targetSocket());
                     return;
                 }

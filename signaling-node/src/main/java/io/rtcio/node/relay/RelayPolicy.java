@@ -18,8 +18,10 @@ import java.util.concurrent.CompletionStage;
 public interface RelayPolicy {
 
     /**
-     * The node that owns {@code targetId}, if the relay may go there; empty to drop it. Completes
-     * on the caller's thread when the answer needs no shared-state read.
+     * The node that owns {@code targetId}, if the relay may go there; empty to drop it (unknown
+     * target). Fails with {@link RelayRefusedException} when sender and target share no room, and
+     * with the shared state's error when it cannot be read. Completes on the caller's thread when
+     * the answer needs no shared-state read.
      */
     CompletionStage<Optional<String>> route(LocalSocket sender, String targetId);
 

@@ -9,8 +9,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Relays only between sockets that share a room, cluster-wide, decided from what the nodes hold
@@ -32,8 +30,11 @@ import org.slf4j.LoggerFactory;
  */
 final class SharedRoomRelayPolicy implements RelayPolicy {
 
-    private static final Logger log = LoggerFactory.getLogger(SharedRoomRelayPolicy.class);
-    private static final CompletableFuture<Optional<String>> NOWHERE = CompletableFuture.completedFuture(Optional.empty());
+    /** Refused: sender and target share no room (told apart from an unknown target in the metrics). */
+    private static final CompletableFuture<Optional<String>> NOWHERE =
+            CompletableFuture.failedFuture(RelayRefusedException.NOT_SHARED_ROOM);
+    /** A target in no room at all: unknown (or gone). */
+    private static final CompletableFuture<Optional<String>> UNKNOWN = CompletableFuture.completedFuture(Optional.empty());
 
     private final String localNode;
     private final SocketRegistry sockets;
@@ -61,12 +62,10 @@ final class SharedRoomRelayPolicy implements RelayPolicy {
         if (local != null) {
             return shareAny(senderRooms, local.rooms()) ? CompletableFuture.completedFuture(Optional.of(localNode)) : NOWHERE;
         }
+        // A shared state that cannot be read fails the route: the relay is dropped as cluster_unavailable.
         return rooms.roomsOf(targetId)
-                .thenCompose(targetRooms -> shareAny(senderRooms, targetRooms) ? presence.locate(targetId) : NOWHERE)
-                .exceptionally(error -> {
-                    log.debug("cannot check relay target {}; dropping the relay: {}", targetId, error.toString());
-                    return Optional.empty();
-                });
+                .thenCompose(targetRooms -> targetRooms.isEmpty() ? UNKNOWN
+                        : shareAny(senderRooms, targetRooms) ? presence.locate(targetId) : NOWHERE);
     }
 
     @Override

@@ -188,6 +188,11 @@ public final class LocalSocket {
         }
     }
 
+    /** Whether the session's transport is WebSocket right now (else long-polling). */
+    public boolean onWebSocket() {
+        return client.getTransport() == com.corundumstudio.socketio.Transport.WEBSOCKET;
+    }
+
     /** The Engine.IO session id; a credential of this client only, never shown to others. */
     public UUID engineSession() {
         return client.getSessionId();
@@ -412,7 +417,8 @@ public final class LocalSocket {
     /**
      * Closes this socket's transport at the Engine.IO level, without a socket.io DISCONNECT: the
      * client sees {@code transport close} and reconnects by itself (to another node when this one
-     * is draining). Its rooms are told it left, as with any transport close.
+     * is draining). An abrupt drop: with recovery on, the socket is held for its departure grace and
+     * its session resumes wherever the client reconnects; otherwise its rooms are told it left.
      */
     public void closeTransport() {
         if (client instanceof NamespaceClient namespaceClient) {

@@ -30,6 +30,9 @@ final class ConnectGate {
     static final long REFUSED_SESSION_GRACE_MS = 1_000;
 
     private static final Logger log = LoggerFactory.getLogger(ConnectGate.class);
+    /** What the client sees when the authenticator itself failed: an invalid token (counted apart). */
+    private static final AuthenticationException AUTHENTICATOR_FAILED =
+            new AuthenticationException(AuthenticationException.INVALID_TOKEN, "invalid-token");
 
     private final Authenticator authenticator;
     private final SessionIds sessionIds;
@@ -56,18 +59,18 @@ final class ConnectGate {
             identity = authenticator.authenticate(new ConnectRequest(namespace, authObject(authData), origin));
         } catch (RuntimeException e) {
             log.warn("the authenticator failed; refusing the connection: {}", e.toString());
-            throw AuthenticationException.invalidToken();
+            throw AUTHENTICATOR_FAILED;
         }
         if (identity == null) {
             log.warn("the authenticator returned no identity; refusing the connection");
-            throw AuthenticationException.invalidToken();
+            throw AUTHENTICATOR_FAILED;
         }
         return identity;
     }
 
     /** The CONNECT_ERROR for {@code refusal}; schedules closing the session if nothing else holds it. */
     AuthTokenResult refuse(SocketIOClient client, String namespace, AuthenticationException refusal) {
-        metrics.connectionRefused();
+        metrics.connectionRefused(reason(refusal));
         log.debug("refused a connection to {}: {}", namespace, refusal.getMessage());
         if (client instanceof NamespaceClient namespaceClient) {
             ClientHead head = namespaceClient.getBaseClient();
@@ -83,6 +86,17 @@ final class ConnectGate {
         error.put("message", refusal.getMessage());
         error.put("data", Map.of("code", refusal.code()));
         return new AuthTokenResult(false, error);
+    }
+
+    private static SignalingMetrics.AuthRefusal reason(AuthenticationException refusal) {
+        if (refusal == AUTHENTICATOR_FAILED) {
+            return SignalingMetrics.AuthRefusal.AUTHENTICATOR_ERROR;
+        }
+        return switch (refusal.code()) {
+            case "missing-token" -> SignalingMetrics.AuthRefusal.MISSING_TOKEN;
+            case "namespace-in-use" -> SignalingMetrics.AuthRefusal.NAMESPACE_IN_USE;
+            default -> SignalingMetrics.AuthRefusal.INVALID_TOKEN;
+        };
     }
 
     private static Map<String, Object> authObject(Object authData) {

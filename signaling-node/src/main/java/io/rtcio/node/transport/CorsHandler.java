@@ -42,9 +42,16 @@ final class CorsHandler extends ChannelDuplexHandler {
     private static final Pattern HEADER_LIST = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+(\\s*,\\s*[A-Za-z0-9!#$%&'*+.^_`|~-]+)*");
 
     private final OriginPolicy policy;
+    private final Runnable onRefused;
 
     CorsHandler(OriginPolicy policy) {
+        this(policy, () -> { });
+    }
+
+    /** {@code onRefused} runs for each request refused for its origin (counted by the metrics). */
+    CorsHandler(OriginPolicy policy, Runnable onRefused) {
         this.policy = policy;
+        this.onRefused = onRefused;
     }
 
     @Override
@@ -56,6 +63,7 @@ final class CorsHandler extends ChannelDuplexHandler {
         String origin = request.headers().get(HttpHeaderNames.ORIGIN);
         ctx.channel().attr(REQUEST_ORIGIN).set(origin);
         if (!policy.allows(origin)) {
+            onRefused.run();
             ReferenceCountUtil.release(msg);
             FullHttpResponse forbidden = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.FORBIDDEN);
             forbidden.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);

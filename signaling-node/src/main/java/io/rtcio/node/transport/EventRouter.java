@@ -287,7 +287,7 @@ public final class EventRouter {
         switch (verdict) {
             case DISCONNECT -> {
                 log.warn("disconnecting socket {}: still over its event rate limit after the grace period", socket.id());
-                metrics.rateLimitDisconnect();
+                metrics.rateLimitDisconnect(socket.engineSession());
                 limiter.forget(socket.engineSession());
                 socket.kick();
             }

@@ -249,7 +249,10 @@ final class PacketGuard extends ChannelInboundHandlerAdapter {
                     deliver(client, new Packet(PacketType.PONG, EngineIOVersion.V4), "", transport);
                 }
             }
-            case UPGRADE -> deliver(client, new Packet(PacketType.UPGRADE, EngineIOVersion.V4), "", transport);
+            case UPGRADE -> {
+                metrics.upgraded();
+                deliver(client, new Packet(PacketType.UPGRADE, EngineIOVersion.V4), "", transport);
+            }
             case CLOSE -> {
                 departures.closed(client.getSessionId());
                 deliver(client, new Packet(PacketType.CLOSE, EngineIOVersion.V4), "", transport);
@@ -361,6 +364,7 @@ final class PacketGuard extends ChannelInboundHandlerAdapter {
             return;
         }
         tap(client, packet.namespace(), name, length, packet.roomId(), null);
+        metrics.eventSize(name, length);
         Packet event = new Packet(PacketType.MESSAGE, EngineIOVersion.V4);
         event.setSubType(PacketType.EVENT);
         event.setNsp(packet.nettyNamespace());
@@ -442,7 +446,8 @@ final class PacketGuard extends ChannelInboundHandlerAdapter {
 
     private void disconnectFlooder(ClientHead client) {
         log.warn("disconnecting a session still over its event rate limit after the grace period");
-        metrics.rateLimitDisconnect();
+        departures.closed(client.getSessionId()); // not a drop to recover from
+        metrics.rateLimitDisconnect(client.getSessionId());
         limiter.forget(client.getSessionId());
         TransportChannels.forceClose(client);
     }

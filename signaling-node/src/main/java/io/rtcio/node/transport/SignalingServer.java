@@ -102,7 +102,7 @@ public final class SignalingServer implements AutoCloseable {
         guard = new PacketGuard(config.maxEventBytes(), routers::get, limiter, new EdgeTaps(taps), metrics,
                 new UpgradeNoopFix(scheduler));
         stopDiscardedInitializer(server);
-        server.setPipelineFactory(new GuardedChannelInitializer(new CorsHandler(origins), guard, limiter));
+        server.setPipelineFactory(new GuardedChannelInitializer(new CorsHandler(origins, () -> metrics.httpRefused(SignalingMetrics.HttpRefusal.ORIGIN)), guard, limiter));
         this.limiter = limiter;
         // netty-socketio reports every session to the default namespace when its transport binds.
         server.getNamespace(Namespace.DEFAULT_NAME).addConnectListener(client -> {

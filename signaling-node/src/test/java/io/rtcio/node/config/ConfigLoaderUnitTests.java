@@ -175,4 +175,31 @@ class ConfigLoaderUnitTests {
 
         assertThat(config.maxFrameBytes()).isEqualTo(config.maxEventBytes());
     }
+
+    @Test
+    void recoveryDefaultsToTwoMinutesWithAFiveSecondGraceAndCanBeTurnedOff() {
+        NodeConfig.RecoveryConfig defaults = ConfigLoader.from(env()).recovery();
+        assertThat(defaults.window()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(defaults.grace()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(defaults.enabled()).isTrue();
+
+        NodeConfig.RecoveryConfig off = ConfigLoader.from(env("RECOVERY_WINDOW_MS", "0")).recovery();
+        assertThat(off.enabled()).isFalse();
+        assertThat(off.grace()).isEqualTo(Duration.ZERO);
+
+        assertThat(ConfigLoader.from(env("RECOVERY_WINDOW_MS", "3000")).recovery().grace())
+                .as("the default grace never exceeds the window").isEqualTo(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void recoverySettingsOutOfBoundsStopTheNodeNamingTheSetting() {
+        assertThatThrownBy(() -> ConfigLoader.from(env("RECOVERY_WINDOW_MS", "10000", "DEPARTURE_GRACE_MS", "20000")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("DEPARTURE_GRACE_MS:");
+        assertThatThrownBy(() -> ConfigLoader.from(env("RECOVERY_WINDOW_MS", "500")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("RECOVERY_WINDOW_MS:");
+        assertThatThrownBy(() -> ConfigLoader.from(env("RECOVERY_WINDOW_MS", "-1")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("RECOVERY_WINDOW_MS:");
+        assertThatThrownBy(() -> ConfigLoader.from(env("DEPARTURE_GRACE_MS", "soon")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("DEPARTURE_GRACE_MS:");
+    }
 }

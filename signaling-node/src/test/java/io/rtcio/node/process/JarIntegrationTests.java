@@ -65,7 +65,7 @@ class JarIntegrationTests {
             bob.emit("leave-room", map("roomId", "call"));
             assertThat(alice.await("user-disconnected").payload()).isEqualTo(map("id", bob.socketId()));
 
-            assertThat(node.get("/metrics")).contains("signaling_relay_messages_total{node=\"jar-node\",result=\"delivered\"} 5.0");
+            assertThat(node.get("/metrics")).contains("signaling_relay_messages_total{node_id=\"jar-node\",result=\"delivered\"} 5.0");
             JsonNode connected = await().atMost(Duration.ofSeconds(5)).until(() -> logLine(node, "socket connected"), Optional::isPresent).get();
             assertThat(connected.path("mdc").path("node").asText()).isEqualTo("jar-node");
             assertThat(connected.path("mdc").path("socket").asText()).isIn(alice.socketId(), bob.socketId());

@@ -109,6 +109,13 @@ class RollingRestartIntegrationTests {
             Map<String, JsonNode> end = fleet.report();
             int drops = 0;
             int sent = 0;
+            int lost = 0;
+            for (JsonNode client : end.values()) {
+                lost += client.path("lost").asInt();
+            }
+            System.out.printf("rolling restart: relays lost %d (by client: %s)%n", lost, end.values().stream()
+                    .filter(c -> c.path("lost").asInt() > 0).map(c -> c.path("client").asText() + "=" + c.path("lost")
+                            + " " + brief(c)).toList());
             for (int p = 0; p < PAIRS; p++) {
                 for (String[] pair : new String[][] {{"a" + p, "b" + p}, {"b" + p, "a" + p}}) {
                     JsonNode client = end.get(pair[0]);

@@ -205,6 +205,8 @@ class SessionRecoveryIntegrationTests {
         // The reaper finds the dead node (lease 6 s) and gives its sockets the grace: nobody departs.
         bob.expectNone("#rtcio:peer-left", Duration.ofSeconds(6).plus(QUIET).plusSeconds(2));
         bob.expectNone("user-disconnected", Duration.ZERO);
+        assertThat(nodes.metric("signaling_recovery_sessions_total", "outcome=\"recovered\""))
+                .as("recoveries counted by the survivors").isGreaterThanOrEqualTo(1);
         List.of(alice, bob).forEach(TestClient::close);
     }
 

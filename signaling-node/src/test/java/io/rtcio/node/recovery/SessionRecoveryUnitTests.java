@@ -7,6 +7,7 @@ import io.rtcio.cluster.SessionStore;
 import io.rtcio.cluster.memory.InMemoryHub;
 import io.rtcio.node.auth.Identity;
 import io.rtcio.node.config.NodeConfig;
+import io.rtcio.node.metrics.SignalingMetrics;
 import io.rtcio.node.session.SocketRegistry;
 import java.time.Duration;
 import java.util.HashMap;
@@ -31,7 +32,7 @@ class SessionRecoveryUnitTests {
     private final ClusterBackend backend = new InMemoryHub().node("a");
     private final SessionRecovery recovery = new SessionRecovery(new NodeConfig.RecoveryConfig(WINDOW, Duration.ofSeconds(1)),
             "b", backend.sessions(), new SocketRegistry(), null, backend.presence(), backend.mediaStates(), backend.bus(),
-            timers);
+            timers, new SignalingMetrics("b"));
 
     @AfterEach
     void stop() throws InterruptedException {

@@ -1,0 +1,2 @@
+/** Logging helpers: rate-limited warnings. */
+package io.rtcio.node.logging;
