@@ -52,7 +52,9 @@ class GracefulStopIntegrationTests {
         RedisServer redis = REDIS.deployment();
         try (ProcessCluster nodes = ProcessCluster.start(2, Map.of("REDIS_URL", redis.url(), "REDIS_KEY_PREFIX", PREFIX,
                 "SHUTDOWN_READY_DELAY_MS", Long.toString(READY_DELAY.toMillis()), "SHUTDOWN_DRAIN_MS", "4000",
-                "CLUSTER_LEASE_MS", "60000", "RECOVERY_WINDOW_MS", "0"));
+                "CLUSTER_LEASE_MS", "60000",
+                // The drain as such, clients coming back as new sessions; with recovery they keep their id.
+                "RECOVERY_WINDOW_MS", "0"));
              Fleet fleet = Fleet.start()) {
             NodeProcess a = nodes.node(0);
             NodeProcess b = nodes.node(1);
@@ -157,7 +159,9 @@ class GracefulStopIntegrationTests {
         RedisServer redis = REDIS.deployment();
         try (ProcessCluster nodes = ProcessCluster.start(2, Map.of("REDIS_URL", redis.url(), "REDIS_KEY_PREFIX", PREFIX + "-lb",
                 "SHUTDOWN_READY_DELAY_MS", Long.toString(READY_DELAY.toMillis()), "SHUTDOWN_DRAIN_MS", "4000",
-                "CLUSTER_LEASE_MS", "60000", "RECOVERY_WINDOW_MS", "0"));
+                "CLUSTER_LEASE_MS", "60000",
+                // The drain as such, clients coming back as new sessions; with recovery they keep their id.
+                "RECOVERY_WINDOW_MS", "0"));
              io.rtcio.node.harness.HaproxyProcess proxy = io.rtcio.node.harness.HaproxyProcess.start(
                      List.of(nodes.url(0), nodes.url(1)),
                      List.of(nodes.node(0).managementUrl(), nodes.node(1).managementUrl()), true);
