@@ -92,10 +92,10 @@ public final class TransportChannels {
      * Ends the session at the Engine.IO level only, as a load balancer would: the client is sent
      * an Engine.IO CLOSE packet on its current transport. No socket.io DISCONNECT is sent:
      * socket.io-client reports {@code transport close} and reconnects by itself (after a
-     * DISCONNECT it would not). Nothing the client sends is lost: a WebSocket stays open until the
-     * client closes it in answer (what it sent before it read the CLOSE is still read, what it
-     * emits after is buffered for its next connection), and its close frame then is not the
-     * client leaving on purpose; a client that does not answer is cut off after a second. The
+     * DISCONNECT it would not). socket.io-client acts on that packet over long-polling only; a
+     * WebSocket is therefore closed here a second later (a client that closes it first saves the
+     * wait), and its close frame meanwhile is not the client leaving on purpose. A frame the
+     * client sends just as the connection is cut is lost. The
      * session's namespaces see a disconnect, as with any transport close.
      */
     public static void closeTransport(ClientHead head) {
