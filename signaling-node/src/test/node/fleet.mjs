@@ -6,9 +6,14 @@
 //             urls: the first is connected to; each reconnection attempt moves on to the next one
 //             (as a load balancer would send it to a node still in service).
 //             opts: socket.io-client options (transports, reconnection, ...); on every connect the
-//             client joins `room`, and relays {seq} to the last member introduced to it every relayEveryMs.
+//             client joins `room` (not after a recovered one: it is still in its rooms), and relays
+//             {seq} to the last member introduced to it every relayEveryMs. Received relays are
+//             checked per sender: `lost` counts sequence numbers skipped, `duplicated` those seen twice.
 //           {"cmd":"join","client":"c1","room":"r"}                  join (now, and after every later connect)
+//           {"cmd":"urls","urls":[...]}                               every client's reconnection attempts move on
+//                                                                       over these urls from now on (nodes replaced)
 //           {"cmd":"probe","client":"p1","url":"...","opts":{...}}   one fresh connect, then a clean disconnect
+//           {"cmd":"quiet"}                                           every client stops relaying
 //           {"cmd":"report"}                                          the state of every client
 //           {"cmd":"close"}                                           disconnect everyone
 //   stdout: {"type":"ready"}
@@ -25,6 +30,7 @@ console.info = (...a) => console.error(...a);
 const started = Date.now();
 const now = () => Date.now() - started;
 const clients = new Map();
+let sharedUrls = null;
 
 function report(obj) {
   process.stdout.write(JSON.stringify(obj) + "\n");
@@ -45,20 +51,24 @@ function connect({ client, urls, opts = {}, room, relayEveryMs = 0 }) {
   const state = {
     client, room, connects: [], disconnects: [], connectErrors: [], upgrades: [],
     sent: 0, received: 0, receivedSinceConnect: 0, departed: [], introduced: [], peer: null,
+    lost: 0, duplicated: 0, lastSeq: {},
   };
   const socket = io(urls[0], { forceNew: true, timeout: 5000, ...opts });
   state.socket = socket;
   clients.set(client, state);
   socket.io.on("reconnect_attempt", () => {
     attempt++;
-    socket.io.uri = urls[attempt % urls.length];
+    const list = sharedUrls ?? urls;
+    socket.io.uri = list[attempt % list.length];
   });
   socket.io.on("open", () => {
     socket.io.engine.on("upgrade", (transport) => state.upgrades.push(transport.name));
   });
   socket.on("connect", () => {
-    state.connects.push({ id: socket.id, url: socket.io.uri, transport: socket.io.engine.transport.name, at: now() });
+    const recovered = socket.recovered === true;
+    state.connects.push({ id: socket.id, url: socket.io.uri, transport: socket.io.engine.transport.name, at: now(), recovered });
     state.receivedSinceConnect = 0;
+    if (recovered) return;
     state.peer = null;
     if (state.room) socket.emit("join-room", { roomId: state.room, name: client });
   });
@@ -73,9 +83,22 @@ function connect({ client, urls, opts = {}, room, relayEveryMs = 0 }) {
     state.departed.push(peer.id);
     if (state.peer === peer.id) state.peer = null;
   });
-  socket.on("#rtcio:message", () => {
+  socket.on("#rtcio:message", (msg) => {
     state.received++;
     state.receivedSinceConnect++;
+    const seq = msg?.data?.seq;
+    const source = msg?.source;
+    if (typeof seq !== "number" || typeof source !== "string") return;
+    const last = state.lastSeq[source];
+    if (last === undefined) {
+      // The first relay seen from this sender: it may have sent to an earlier room-mate before.
+    } else if (seq <= last) {
+      state.duplicated++;
+      return;
+    } else {
+      state.lost += seq - last - 1;
+    }
+    state.lastSeq[source] = seq;
   });
   socket.on("disconnect", (reason) => state.disconnects.push({ reason, at: now() }));
   socket.on("connect_error", (err) => state.connectErrors.push({ error: describe(err), at: now() }));
@@ -126,6 +149,8 @@ createInterface({ input: process.stdin, crlfDelay: Infinity })
       switch (cmd.cmd) {
         case "connect": connect(cmd); break;
         case "join": join(cmd); break;
+        case "urls": sharedUrls = cmd.urls; break;
+        case "quiet": for (const state of clients.values()) clearInterval(state.timer); break;
         case "probe": probe(cmd); break;
         case "report": report({ type: "report", at: now(), clients: summary() }); break;
         case "close": closeAll(); break;

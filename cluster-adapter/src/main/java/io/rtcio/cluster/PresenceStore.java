@@ -51,4 +51,11 @@ public interface PresenceStore {
 
     /** Forgets {@code nodeId} and every socket registered to it (after its rooms were cleaned). */
     CompletionStage<Void> forgetNode(String nodeId);
+
+    /**
+     * Ends the lease of {@code nodeId} now but keeps its sockets registered: the node is dead at
+     * once, and a survivor reaps what it left behind as it would after a crash. A stopping node
+     * whose sockets are held for a recovery hands them over this way.
+     */
+    CompletionStage<Void> endLease(String nodeId);
 }

@@ -294,9 +294,20 @@ public final class SignalingNode implements AutoCloseable {
         return true;
     }
 
-    /** Number of sockets connected to this node. */
+    /** Number of sockets connected to this node (held ones included). */
     public int connectedSockets() {
         return sockets.size();
+    }
+
+    /** What the drain does to one socket: its output goes to its session's log, then its transport is closed. */
+    private void dropForDrain(LocalSocket socket) {
+        recovery.divertBeforeDrop(socket);
+        socket.closeTransport();
+    }
+
+    /** The sockets whose transport is still up (not held for a recovery). */
+    private List<LocalSocket> liveSockets() {
+        return sockets.all().stream().filter(socket -> !socket.isHeld() && !socket.hasMovedAway()).toList();
     }
 
     /**
@@ -315,17 +326,32 @@ public final class SignalingNode implements AutoCloseable {
                 config.nodeId(), timings.readyDelay().toMillis(), sockets.size(), timings.drain().toMillis());
         try {
             TimeUnit.MILLISECONDS.sleep(timings.readyDelay().toMillis());
-            int drained = new Drain<>(sockets::all, LocalSocket::closeTransport, timings.drain()).run();
+            // A closed transport is an abrupt drop: the socket is held for its recovery (on any
+            // node) and is no longer the drain's; close() hands what is still held over.
+            int drained = new Drain<>(this::liveSockets, this::dropForDrain, timings.drain()).run();
             log.info("node {} drained: {} transports closed, {} sockets left", config.nodeId(), drained, sockets.size());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        close();
+        stop(recovery.enabled());
     }
 
-    /** Stops at once: rooms of the sockets still here are told they left, the lease is given back. */
+    /**
+     * Stops at once: rooms of the sockets still connected here are told they left, and the lease is
+     * given back. Sockets held for a recovery (their transport dropped, a drain closed it) are not
+     * announced: the node ends its lease with them still registered, so a survivor reaps them as a
+     * dead node's, after the departure grace and only if they did not come back meanwhile.
+     */
     @Override
     public void close() {
+        stop(false);
+    }
+
+    /**
+     * {@link #close()}; {@code drained} after a drain with recovery on, whose last drops may still
+     * be on their way to being held: the lease is then ended rather than given back in any case.
+     */
+    private void stop(boolean drained) {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
@@ -333,19 +359,29 @@ public final class SignalingNode implements AutoCloseable {
         leaveAllRooms();
         recoveryTimers.shutdownNow();
         server.close();
-        maintenance.close();
+        boolean handOver = drained || sockets.all().stream().anyMatch(LocalSocket::isHeld);
+        if (handOver) {
+            log.info("node {} hands {} held sockets over to the survivors", config.nodeId(),
+                    sockets.all().stream().filter(LocalSocket::isHeld).count());
+        }
+        maintenance.close(handOver);
         management.close();
         watchdog.close();
         metrics.close();
         log.info("node {} stopped", config.nodeId());
     }
 
-    /** Tells every room of every local socket that it left, so peers tear down before the node goes. */
+    /**
+     * Tells every room of every socket still connected here that it left, so peers tear down before
+     * the node goes (a socket held for a recovery is not gone yet).
+     */
     private void leaveAllRooms() {
         List<CompletableFuture<Void>> departures = new ArrayList<>();
-        for (LocalSocket socket : sockets.all()) {
+        for (LocalSocket socket : liveSockets()) {
+            // Announced now: the disconnect that follows when the server closes is not a drop.
+            socket.leavingCleanly();
             metrics.leaves(SignalingMetrics.LeaveCause.SHUTDOWN, socket.rooms().size());
-            departures.add(socket.submit(() -> rooms.leaveAll(socket)).toCompletableFuture());
+            departures.add(socket.submit(() -> depart(socket)).toCompletableFuture());
         }
         try {
             CompletableFuture.allOf(departures.toArray(CompletableFuture[]::new)).get(DEPARTURES_WAIT.toMillis(),

@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
  * from that instant on, until it heartbeats again or is forgotten. {@link #deadNodes} lists dead
  * nodes whether or not someone claimed them. {@link #claimReap} succeeds once per death: for a
  * dead, unclaimed node. A heartbeat revives a dead node and withdraws any claim on it;
- * {@link #forgetNode} drops the node's lease, claim and sockets.
+ * {@link #forgetNode} drops the node's lease, claim and sockets; {@link #endLease} makes the node
+ * dead at once and keeps its sockets.
  */
 final class InMemoryPresenceStore implements PresenceStore {
 
@@ -114,6 +115,13 @@ final class InMemoryPresenceStore implements PresenceStore {
         leaseExpiry.remove(nodeId);
         claimed.remove(nodeId);
         nodeBySocket.values().removeIf(nodeId::equals);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public synchronized CompletionStage<Void> endLease(String nodeId) {
+        Objects.requireNonNull(nodeId, "nodeId");
+        leaseExpiry.put(nodeId, clock.instant());
         return CompletableFuture.completedFuture(null);
     }
 }

@@ -152,4 +152,14 @@ final class RedisPresenceStore implements PresenceStore {
                 .thenApply(removed -> null);
         return withIntent(forgotten, "forgetting of node " + nodeId);
     }
+
+    @Override
+    public CompletionStage<Void> endLease(String nodeId) {
+        Objects.requireNonNull(nodeId, "nodeId");
+        // The node stays known and keeps its socket set: the next reaper finds it dead.
+        CompletionStage<Void> ended = redis.sadd(keys.knownNodes(), nodeId)
+                .thenCompose(known -> redis.del(keys.nodeLease(nodeId)))
+                .thenApply(deleted -> null);
+        return withIntent(ended, "end of the lease of node " + nodeId);
+    }
 }

@@ -182,4 +182,21 @@ public abstract class PresenceStoreContract extends ClusterContractSupport {
         assertThat(await(presence("c").locate("s3"))).contains("b");
         assertThat(await(presence("c").claimReap("a"))).as("a forgotten node is not dead any more").isFalse();
     }
+
+    @Test
+    void shouldLeaveTheSocketsOfANodeWhoseLeaseEndedToItsReaper() {
+        await(presence("a").heartbeat("a", lease()));
+        await(presence("b").heartbeat("b", lease()));
+        await(presence("a").register("s1", "a"));
+        await(presence("b").register("s2", "b"));
+
+        await(presence("a").endLease("a"));
+
+        assertThat(await(presence("c").deadNodes())).containsExactly("a");
+        assertThat(await(presence("c").liveNodes())).containsExactly("b");
+        assertThat(await(presence("c").socketsOf("a"))).containsExactly("s1");
+        assertThat(await(presence("c").locate("s1"))).contains("a");
+        assertThat(await(presence("b").claimReap("a"))).as("reapable at once").isTrue();
+        assertThat(await(presence("c").claimReap("a"))).isFalse();
+    }
 }

@@ -217,12 +217,22 @@ public final class ClusterMaintenance implements AutoCloseable {
     /** Stops beating and gives the lease back, so nobody reaps a node that left cleanly. */
     @Override
     public void close() {
+        close(false);
+    }
+
+    /**
+     * Stops beating. Without {@code handOver} the lease is given back with the node's sockets, so
+     * nobody reaps a node that left cleanly; with it the lease just ends and the sockets stay
+     * registered, so that a survivor reaps them at once, as it would after a crash (with the
+     * departure grace of connection-state recovery).
+     */
+    public void close(boolean handOver) {
         if (!running.compareAndSet(true, false)) {
             return;
         }
         scheduler.shutdownNow();
         try {
-            presence.forgetNode(nodeId).toCompletableFuture()
+            (handOver ? presence.endLease(nodeId) : presence.forgetNode(nodeId)).toCompletableFuture()
                     .get(Math.min(heartbeat.toMillis(), RELEASE_WAIT.toMillis()), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -250,6 +250,17 @@ public final class SessionRecovery {
         }).thenCompose(next -> next);
     }
 
+    /**
+     * The node is about to close this socket's transport itself (a drain): from now on, what is
+     * sent to it goes to its session's log, so that nothing is written to a connection that is
+     * closing and lost; the client gets it on its recovery.
+     */
+    public void divertBeforeDrop(LocalSocket socket) {
+        if (enabled() && socket.secret() != null && !socket.leftCleanly()) {
+            socket.keepOutputIfLive((event, payload) -> keep(socket.id(), socket.generation(), event, payload));
+        }
+    }
+
     private void hold(LocalSocket socket, Function<LocalSocket, CompletionStage<Void>> depart) {
         socket.keepOutput((event, payload) -> keep(socket.id(), socket.generation(), event, payload));
         sockets.hold(socket);

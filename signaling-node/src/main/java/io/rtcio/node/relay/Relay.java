@@ -160,8 +160,15 @@ public final class Relay {
             } else if (message instanceof ClusterMessage.ToSocket toSocket) {
                 LocalSocket target = sockets.byId(toSocket.targetSocket());
                 if (target == null) {
-                    metrics.relayDropped(SignalingMetrics.DropReason.UNKNOWN_TARGET);
-                    log.debug("dropping {} for {}: not on this node", toSocket.event(), toSocket.targetSocket());
+                    // Sent here by a roster that is behind: the socket may have moved on (its session
+                    // recovered elsewhere); the recovery sends the event on to it, or it is dropped.
+                    unheard.keep(toSocket.targetSocket(), bus.localNode(), toSocket.event(), toSocket.payloadJson())
+                            .whenComplete((kept, error) -> {
+                                if (error != null || !Boolean.TRUE.equals(kept)) {
+                                    metrics.relayDropped(SignalingMetrics.DropReason.UNKNOWN_TARGET);
+                                    log.debug("dropping {} for {}: not on this node", toSocket.event(), toSocket.targetSocket());
+                                }
+                            });
                     return;
                 }
                 if (!deliveryGuard.test(target, toSocket.senderSocket())) {

@@ -146,6 +146,21 @@ public final class LocalSocket {
         }
     }
 
+    /**
+     * {@link #keepOutput} if what is sent to this socket still goes to its client; false (and
+     * nothing changes) when it is buffered, kept or dropped already.
+     */
+    public boolean keepOutputIfLive(BiConsumer<String, Object> keeper) {
+        synchronized (outletLock) {
+            if (outlet != Outlet.CLIENT) {
+                return false;
+            }
+            this.keeper = keeper;
+            outlet = Outlet.KEEPER;
+            return true;
+        }
+    }
+
     /** From now on, what is sent to this socket is dropped. */
     public void stopOutput() {
         synchronized (outletLock) {
@@ -326,21 +341,26 @@ public final class LocalSocket {
 
     /** Sends one event with one argument to this socket. Safe from any thread. */
     public void send(String event, Object payload) {
-        if (outlet != Outlet.CLIENT && divert(event, payload)) {
-            return;
-        }
-        if (overflowing()) {
-            if (!kicked.get()) {
-                // A client's own doing, handled as designed: counted (close reason slow_reader), not warned about.
-                log.info("disconnecting socket {}: it is not reading what it is sent", id);
-                if (onSlowReader != null) {
-                    onSlowReader.accept(this);
-                }
-                kick();
+        // Under the outlet's lock: once the output is diverted (a drain about to close the
+        // transport), no send still in flight can write to the client behind the close.
+        synchronized (outletLock) {
+            if (outlet != Outlet.CLIENT) {
+                divert(event, payload);
+                return;
             }
-            return;
+            if (!overflowing()) {
+                client.sendEvent(event, payload);
+                return;
+            }
         }
-        client.sendEvent(event, payload);
+        if (!kicked.get()) {
+            // A client's own doing, handled as designed: counted (close reason slow_reader), not warned about.
+            log.info("disconnecting socket {}: it is not reading what it is sent", id);
+            if (onSlowReader != null) {
+                onSlowReader.accept(this);
+            }
+            kick();
+        }
     }
 
     /** True when {@code event} went elsewhere than the client's transport. */

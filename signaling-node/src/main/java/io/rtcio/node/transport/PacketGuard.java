@@ -160,7 +160,7 @@ final class PacketGuard extends ChannelInboundHandlerAdapter {
         if (msg instanceof CloseWebSocketFrame) {
             NettyParts parts = netty;
             ClientHead closing = parts == null ? null : parts.clients().get(ctx.channel());
-            if (closing != null) {
+            if (closing != null && !TransportChannels.closedByServer(closing.getSessionId())) {
                 // A close frame: the client (a browser tab closing, say) leaves on purpose.
                 departures.closed(closing.getSessionId());
             }

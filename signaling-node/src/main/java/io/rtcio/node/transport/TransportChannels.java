@@ -6,9 +6,8 @@ import com.corundumstudio.socketio.protocol.Packet;
 import com.corundumstudio.socketio.protocol.PacketType;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +27,17 @@ public final class TransportChannels {
      * before its session ends anyway (a client polls again as soon as a GET returns).
      */
     private static final long POLL_RETURN_MS = 1_000;
+
+    /** How long a WebSocket client has to close its connection after the server's CLOSE packet. */
+    private static final long CLOSE_ANSWER_MS = 1_000;
+
+    /** Sessions whose WebSocket the server asked to close: their close frame is an answer, not a leave. */
+    private static final Set<UUID> SERVER_CLOSED = ConcurrentHashMap.newKeySet();
+
+    /** Whether the server itself is closing the WebSocket of {@code session} ({@link #closeTransport}). */
+    static boolean closedByServer(UUID session) {
+        return SERVER_CLOSED.contains(session);
+    }
 
     private TransportChannels() {
     }
@@ -79,20 +89,28 @@ public final class TransportChannels {
     }
 
     /**
-     * Ends the session at the Engine.IO level only, as a load balancer or a network cut would: a
-     * WebSocket gets a close frame (1001, going away) and its connection is closed; a long-polling
-     * client is sent an Engine.IO CLOSE packet. No socket.io DISCONNECT is sent: socket.io-client
-     * reports {@code transport close} and reconnects by itself (after a DISCONNECT it would not).
-     * The session's namespaces see a disconnect, as with any transport close.
+     * Ends the session at the Engine.IO level only, as a load balancer would: the client is sent
+     * an Engine.IO CLOSE packet on its current transport. No socket.io DISCONNECT is sent:
+     * socket.io-client reports {@code transport close} and reconnects by itself (after a
+     * DISCONNECT it would not). socket.io-client acts on that packet over long-polling only; a
+     * WebSocket is therefore closed here a second later (a client that closes it first saves the
+     * wait), and its close frame meanwhile is not the client leaving on purpose. A frame the
+     * client sends just as the connection is cut is lost. The
+     * session's namespaces see a disconnect, as with any transport close.
      */
     public static void closeTransport(ClientHead head) {
         UUID session = head.getSessionId();
         Channel channel = CHANNELS.get(session);
         if (head.getCurrentTransport() == Transport.WEBSOCKET && channel != null) {
-            CHANNELS.remove(session, channel);
-            // The WebSocket transport ends the session when its connection goes inactive.
-            channel.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE));
-            channel.close();
+            SERVER_CLOSED.add(session);
+            channel.closeFuture().addListener(closed -> {
+                CHANNELS.remove(session, channel);
+                channel.eventLoop().schedule(() -> SERVER_CLOSED.remove(session), CLOSE_ANSWER_MS, TimeUnit.MILLISECONDS);
+            });
+            head.send(new Packet(PacketType.CLOSE, head.getEngineIOVersion()), Transport.WEBSOCKET);
+            channel.eventLoop().schedule(() -> {
+                channel.close();
+            }, CLOSE_ANSWER_MS, TimeUnit.MILLISECONDS);
             return;
         }
         ChannelFuture written = head.send(new Packet(PacketType.CLOSE, head.getEngineIOVersion()), Transport.POLLING);

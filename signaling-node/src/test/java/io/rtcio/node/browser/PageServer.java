@@ -31,11 +31,13 @@ final class PageServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        server.createContext("/peer.html", exchange -> {
-            try (InputStream page = PageServer.class.getResourceAsStream("/browser/peer.html")) {
-                respond(exchange, "text/html; charset=utf-8", page.readAllBytes());
-            }
-        });
+        for (String page : new String[] {"peer.html", "recovery.html"}) {
+            server.createContext("/" + page, exchange -> {
+                try (InputStream body = PageServer.class.getResourceAsStream("/browser/" + page)) {
+                    respond(exchange, "text/html; charset=utf-8", body.readAllBytes());
+                }
+            });
+        }
         server.createContext("/socket.io.min.js", exchange ->
                 respond(exchange, "text/javascript", Files.readAllBytes(socketIoBundle)));
         server.createContext("/report", exchange -> {

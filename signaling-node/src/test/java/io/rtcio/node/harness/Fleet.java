@@ -95,6 +95,16 @@ public final class Fleet implements AutoCloseable {
         send(Map.of("cmd", "join", "client", client, "room", room));
     }
 
+    /** From now on every client's reconnection attempts move on over {@code urls} (nodes were replaced). */
+    public void urls(List<String> urls) {
+        send(Map.of("cmd", "urls", "urls", urls));
+    }
+
+    /** Every client stops relaying. */
+    public void quiet() {
+        send(Map.of("cmd", "quiet"));
+    }
+
     /** One fresh connect to {@code url}; its outcome comes with {@link #awaitProbe}. */
     public void probe(String client, String url, Map<String, Object> options) {
         send(Map.of("cmd", "probe", "client", client, "url", url, "opts", options));

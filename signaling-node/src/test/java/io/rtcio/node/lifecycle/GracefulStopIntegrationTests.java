@@ -32,6 +32,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * from Redis when it exits, a minute before a survivor would have reaped it. Behind a load
  * balancer that follows {@code /ready} (haproxy, skipped where it is not installed) the same stop
  * costs the clients no connection error at all.
+ *
+ * <p>Connection-state recovery is off here ({@code RECOVERY_WINDOW_MS=0}): these are the drain's
+ * own mechanics, new sessions and departures included. With recovery on, the drained clients keep
+ * their sessions instead ({@code recovery.RollingRestartIntegrationTests}).
  */
 class GracefulStopIntegrationTests {
 
