@@ -51,6 +51,7 @@ public final class LocalSocket {
     private final String secret;
     private volatile long generation;
     private final Object outletLock = new Object();
+    private final Object tailLock = new Object();
     private volatile Outlet outlet = Outlet.CLIENT;
     private List<Object[]> buffered;
     private BiConsumer<String, Object> keeper;
@@ -449,19 +450,28 @@ public final class LocalSocket {
      * Runs {@code task} after every task submitted before it has completed. A failing task is
      * logged and does not stop later ones.
      */
-    public synchronized CompletionStage<Void> submit(Supplier<? extends CompletionStage<?>> task) {
-        CompletableFuture<Void> next = tail.thenCompose(ignored -> {
+    public CompletionStage<Void> submit(Supplier<? extends CompletionStage<?>> task) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        CompletableFuture<Void> previous;
+        // Only the hand-over of the tail is guarded: the task itself runs outside any lock (it may
+        // send, kick, or end in netty callbacks that submit to other sockets).
+        synchronized (tailLock) {
+            previous = tail;
+            tail = done;
+        }
+        previous.thenCompose(ignored -> {
             try {
                 return task.get().thenApply(result -> (Void) null);
             } catch (RuntimeException e) {
                 return CompletableFuture.failedFuture(e);
             }
-        }).exceptionally(error -> {
-            log.warn("task of socket {} failed", id, error);
-            return null;
+        }).whenComplete((result, error) -> {
+            if (error != null) {
+                log.warn("task of socket {} failed", id, error);
+            }
+            done.complete(null);
         });
-        tail = next;
-        return next;
+        return done;
     }
 
     @Override
