@@ -196,6 +196,10 @@ class SignalingMetricsUnitTests {
     void shouldNotGrowSeriesWithTraffic() {
         metrics.bindGauges(() -> 0, () -> 0);
         exercise(new Random(1), 200);
+        for (ErrorCode code : ErrorCode.values()) { // every label value once, whatever the seed draws
+            metrics.join(code, 1);
+            metrics.error(code);
+        }
         long before = metrics.scrape().lines().filter(line -> !line.startsWith("#")).count();
         exercise(new Random(2), 20_000);
         long after = metrics.scrape().lines().filter(line -> !line.startsWith("#")).count();
