@@ -97,6 +97,9 @@ class SessionRecoveryIntegrationTests {
         for (int i = 1; i <= 5; i++) {
             bob.emit("#rtcio:message", Map.of("target", id, "data", Map.of("seq", i)));
         }
+        // All five are kept for her before she may come back: otherwise the last ones can arrive live.
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> ((List<?>) Resp.call(
+                REDIS.deployment().port(), "LRANGE", PREFIX + ":session:{" + id + "}:log", "0", "-1")).size() == 5);
         alice.retarget(nodes.url(comebackNode));
         long retargeted = System.nanoTime();
 
