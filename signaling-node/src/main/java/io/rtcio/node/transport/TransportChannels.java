@@ -6,6 +6,10 @@ import com.corundumstudio.socketio.protocol.Packet;
 import com.corundumstudio.socketio.protocol.PacketType;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -62,15 +66,31 @@ public final class TransportChannels {
         CHANNELS.remove(session);
     }
 
-    /** Ends the session from the server side: DISCONNECT to the client, then its connection closed. */
+    /**
+     * Ends the session from the server side: DISCONNECT to the client, then its connection closed
+     * (a WebSocket with a close frame first, so every client reports the close at once). The
+     * connection is the one the session last spoke on or, for a session that never sent anything
+     * (a WebSocket that never connected to a namespace), the one the DISCONNECT went out on.
+     */
     public static void forceClose(ClientHead head) {
-        Channel channel = CHANNELS.remove(head.getSessionId());
+        Channel spoke = CHANNELS.remove(head.getSessionId());
+        Packet disconnect = new Packet(PacketType.MESSAGE, head.getEngineIOVersion());
+        disconnect.setSubType(PacketType.DISCONNECT);
+        ChannelFuture sent;
         try {
-            head.disconnect();
+            sent = head.send(disconnect);
         } finally {
-            if (channel != null) {
-                channel.close();
-            }
+            head.onChannelDisconnect();
+        }
+        Channel channel = spoke != null ? spoke : sent == null ? null : sent.channel();
+        if (channel == null) {
+            return;
+        }
+        if (channel.pipeline().get(WebSocketFrameEncoder.class) != null) {
+            channel.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE))
+                    .addListener(ChannelFutureListener.CLOSE);
+        } else {
+            channel.close();
         }
     }
 

@@ -785,7 +785,9 @@ class RawProtocolUnitTests {
         newcomer.send(event("join-room", Map.of("roomId", room, "name", "newcomer")));
         newcomer.await(named("join-ok"));
         assertThat(probe(newcomer)).as("no ghost introduced").noneMatch(p -> isEvent(p, "user-connected"));
-        assertThat(connections(node)).as("sockets on the node").isEqualTo(before + 1);
+        // At most the newcomer more: a socket of an earlier test may still be ending (and lower the
+        // count), but none of the three ghosts may have become a socket.
+        assertThat(connections(node)).as("sockets on the node").isLessThanOrEqualTo(before + 1);
     }
 
     private static double connections(SignalingNode node) {

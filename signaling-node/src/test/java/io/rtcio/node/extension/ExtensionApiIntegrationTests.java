@@ -14,6 +14,7 @@ import io.rtcio.node.config.NodeConfig;
 import io.rtcio.node.harness.ClientOptions;
 import io.rtcio.node.harness.ClientTransport;
 import io.rtcio.node.harness.FreePorts;
+import io.rtcio.node.harness.LogCapture;
 import io.rtcio.node.harness.TestClient;
 import io.rtcio.node.harness.TestClientFactory;
 import io.rtcio.node.room.RoomAccessPolicy;
@@ -40,6 +41,8 @@ class ExtensionApiIntegrationTests {
 
     private static ClusterBackend backend;
     private static SignalingNode node;
+    /** The tap that always throws is logged; taken here so a passing run does not print it. */
+    private static LogCapture tapFailures;
     private static TestClientFactory clients;
     private static String url;
 
@@ -62,6 +65,7 @@ class ExtensionApiIntegrationTests {
 
     @BeforeAll
     static void start() {
+        tapFailures = LogCapture.of("io.rtcio.node.transport.EdgeTaps");
         NodeConfig config = ConfigLoader.from(Map.of("NODE_ID", "embedded", "BIND_ADDRESS", "127.0.0.1",
                 "PORT", Integer.toString(FreePorts.next()), "MANAGEMENT_PORT", Integer.toString(FreePorts.next()),
                 "NAMESPACES", "/calls:rtcio,/admin:plain"));
@@ -99,6 +103,9 @@ class ExtensionApiIntegrationTests {
         }
         if (backend != null) {
             backend.close();
+        }
+        if (tapFailures != null) {
+            tapFailures.close();
         }
     }
 
@@ -156,6 +163,9 @@ class ExtensionApiIntegrationTests {
             TappedEvent unknown = await().atMost(Duration.ofSeconds(5)).until(TAPPED::poll, e -> e != null);
             assertThat(unknown.name()).isEqualTo("no-such-event");
             assertThat(unknown.refusal()).isEqualTo("invalid-payload");
+            // The broken tap next to it is logged (rate-limited) and stops nothing.
+            await().atMost(Duration.ofSeconds(5)).until(() -> tapFailures.messages().stream()
+                    .anyMatch(line -> line.contains("failed") && line.contains("a broken tap")));
         }
     }
 

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.rtcio.node.harness.ClientOptions;
 import io.rtcio.node.harness.ClientTransport;
+import io.rtcio.node.harness.LogCapture;
 import io.rtcio.node.harness.NodeCluster;
 import io.rtcio.node.harness.Received;
 import io.rtcio.node.harness.TestClient;
@@ -140,6 +141,7 @@ class AbuseLimitsIntegrationTests {
         // Phase 1: 1000 events in one second, 10 every 10 ms.
         ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
         AtomicInteger sent = new AtomicInteger();
+        LogCapture cutOff = LogCapture.of("io.rtcio.node.transport.EventRouter");
         try {
             long started = System.nanoTime();
             ScheduledFuture<?> flood = pacer.scheduleAtFixedRate(() -> {
@@ -201,7 +203,10 @@ class AbuseLimitsIntegrationTests {
             assertThat(sum(SignalingMetrics::rateLimitDisconnects)).isEqualTo(disconnectsBefore + 1);
             c.emit("#rtcio:message", map("target", d.socketId(), "data", "after"));
             assertThat(d.await("#rtcio:message").payload()).containsEntry("data", "after");
+            assertThat(cutOff.messages()).as("the operator is told who was cut off and why")
+                    .anyMatch(line -> line.contains(flooder.socketId()) && line.contains("rate limit"));
         } finally {
+            cutOff.close();
             pacer.shutdownNow();
         }
     }
