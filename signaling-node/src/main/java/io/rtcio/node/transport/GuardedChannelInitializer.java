@@ -26,6 +26,7 @@ final class GuardedChannelInitializer extends SocketIOChannelInitializer {
 
     private static final PostReplyDeferral POST_REPLY_DEFERRAL = new PostReplyDeferral();
     private static final TransportErrorHandler TRANSPORT_ERRORS = new TransportErrorHandler();
+    private static final WebSocketCloseFrames WEBSOCKET_CLOSE_FRAMES = new WebSocketCloseFrames();
 
     private final CorsHandler cors;
     private final PacketGuard guard;
@@ -65,6 +66,9 @@ final class GuardedChannelInitializer extends SocketIOChannelInitializer {
     protected void addSocketioHandlers(ChannelPipeline pipeline) {
         super.addSocketioHandlers(pipeline);
         pipeline.addBefore(PACKET_HANDLER, CorsHandler.NAME, cors);
+        // Before the CORS handler: after the upgrade the WebSocket encoder takes the HTTP codec's
+        // place in front of it, so the close frame written here is encoded.
+        pipeline.addBefore(CorsHandler.NAME, WebSocketCloseFrames.NAME, WEBSOCKET_CLOSE_FRAMES);
         pipeline.replace(PACKET_HANDLER, PacketGuard.NAME, guard);
         pipeline.addLast(PostReplyDeferral.NAME, POST_REPLY_DEFERRAL);
         pipeline.addLast(TransportErrorHandler.NAME, TRANSPORT_ERRORS);
@@ -75,6 +79,6 @@ final class GuardedChannelInitializer extends SocketIOChannelInitializer {
         super.onDisconnect(client);
         limiter.forget(client.getSessionId());
         guard.forget(client.getSessionId());
-        TransportChannels.forget(client.getSessionId());
+        TransportChannels.ended(client.getSessionId());
     }
 }

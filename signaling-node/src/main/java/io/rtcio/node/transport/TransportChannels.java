@@ -6,9 +6,6 @@ import com.corundumstudio.socketio.protocol.Packet;
 import com.corundumstudio.socketio.protocol.PacketType;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import java.util.Map;
 import java.util.Set;
@@ -67,8 +64,22 @@ public final class TransportChannels {
     }
 
     /**
+     * A session ended: forgets it and, when it was on a WebSocket that is still open, closes that
+     * (after what is already queued; {@link WebSocketCloseFrames} adds the close frame). netty-socketio ends a
+     * session that missed its pongs with a DISCONNECT packet alone and would leave the connection
+     * open; nothing else can use it once its session is over. A long-polling connection is left to
+     * its HTTP exchange, which may still carry the session's last packets.
+     */
+    static void ended(UUID session) {
+        Channel channel = CHANNELS.remove(session);
+        if (channel != null && channel.isActive() && channel.pipeline().get(WebSocketFrameEncoder.class) != null) {
+            channel.close();
+        }
+    }
+
+    /**
      * Ends the session from the server side: DISCONNECT to the client, then its connection closed
-     * (a WebSocket with a close frame first, so every client reports the close at once). The
+     * (a WebSocket with a close frame first: {@link WebSocketCloseFrames}). The
      * connection is the one the session last spoke on or, for a session that never sent anything
      * (a WebSocket that never connected to a namespace), the one the DISCONNECT went out on.
      */
@@ -86,12 +97,7 @@ public final class TransportChannels {
         if (channel == null) {
             return;
         }
-        if (channel.pipeline().get(WebSocketFrameEncoder.class) != null) {
-            channel.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE))
-                    .addListener(ChannelFutureListener.CLOSE);
-        } else {
-            channel.close();
-        }
+        channel.close();
     }
 
     /**
