@@ -25,14 +25,14 @@ class ImageSmokeIntegrationTests {
     void imageStartsNonRootOnAReadOnlyRootAndAnswersReady() throws Exception {
         Path image = Path.of(System.getProperty("image.tar",
                 Chart.MODULE.getParent().resolve("signaling-node/target/image-smoke/jib-image.tar").toString()));
-        assumeTrue(Files.isRegularFile(image), "no image at " + image + ": signaling-node's profile image-smoke "
+        skipUnless(Files.isRegularFile(image), "no image at " + image + ": signaling-node's profile image-smoke "
                 + "builds it during `mvn verify` where umoci is installed (apt-get install umoci runc) and "
                 + "-Dimage.smoke.skip is not given; or pass -Dimage.tar=");
         Process p = new ProcessBuilder("bash", Chart.MODULE.resolve("image/smoke.sh").toString(), image.toString())
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assumeTrue(p.exitValue() != 77, out.strip());
+        skipUnless(p.exitValue() != 77, out.strip());
         assertThat(p.exitValue()).as(out).isZero();
         assertThat(out).contains("ready: 200", "uid=10001", "root filesystem: read-only", "PASS");
 
@@ -45,5 +45,13 @@ class ImageSmokeIntegrationTests {
             assertThat(out).as(out).contains("image name: " + deployed + "\n");
         }
         assertThat(out).as(out).contains("image: version " + appVersion + " ");
+    }
+
+    /** Skips the test, printing why on the build's console (a skipped test's reason is otherwise only in its report). */
+    private static void skipUnless(boolean condition, String reason) {
+        if (!condition) {
+            System.out.println("ImageSmokeIntegrationTests skipped: " + reason);
+        }
+        assumeTrue(condition, reason);
     }
 }
