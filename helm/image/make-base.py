@@ -46,7 +46,10 @@ def write_image(layer, out):
     config_bytes = json.dumps(config).encode()
     config_name = hashlib.sha256(config_bytes).hexdigest() + ".json"
     manifest = [{"Config": config_name, "RepoTags": ["local/debian-jre17:base"], "Layers": ["layer.tar"]}]
-    partial = out + ".partial"
+    # Written beside out and renamed: a build running at the same time never reads half a tarball.
+    fd, partial = tempfile.mkstemp(prefix=os.path.basename(out) + ".", dir=os.path.dirname(os.path.abspath(out)))
+    os.close(fd)
+    os.chmod(partial, 0o644)
     with tarfile.open(partial, "w") as t:
         for name, data in ((config_name, config_bytes), ("manifest.json", json.dumps(manifest).encode())):
             info = tarfile.TarInfo(name)
@@ -200,6 +203,10 @@ def main(args):
             else:
                 os.makedirs(cache, exist_ok=True)
                 build_installed(packages, cached)
+                # Older bases (other package versions) are not used again.
+                for name in os.listdir(cache):
+                    if name.startswith("base-") and name.endswith(".tar") and name != os.path.basename(cached):
+                        os.remove(os.path.join(cache, name))
                 print(f"base image: {cached} (made, {len(packages)} packages)")
             if os.path.abspath(out) != cached:
                 os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
