@@ -97,7 +97,8 @@ def closure(wanted):
         if name in seen:
             continue
         if name not in packages:
-            sys.exit(f"make-base.py: package {name} is not installed")
+            sys.exit(f"make-base.py: the Debian package {name} is not installed (apt-get install {name}; "
+                     "in the Maven build, -Dimage.smoke.skip leaves the smoke image out)")
         seen[name] = packages[name]
         for alternatives in packages[name][2]:
             for alt in alternatives:
