@@ -3,7 +3,7 @@
 # does (UID 10001, read-only root filesystem, /tmp as tmpfs), then requires /ready to answer 200 and an
 # Engine.IO handshake on the public port. Needs root, umoci, runc and curl (Debian packages).
 #
-# usage: helm/image/smoke.sh signaling-node/target/jib-image.tar
+# usage: helm/image/smoke.sh signaling-node/target/image-smoke/jib-image.tar
 set -euo pipefail
 image=$(readlink -f "${1:?usage: smoke.sh path/to/jib-image.tar}")
 for tool in umoci runc curl python3; do
@@ -26,7 +26,9 @@ tar -xf "$image" -C "$work/oci"
 python3 - "$work/oci/index.json" <<'PY'
 import json, sys
 p = sys.argv[1]; j = json.load(open(p))
-j["manifests"][0].setdefault("annotations", {})["org.opencontainers.image.ref.name"] = "smoke"
+annotations = j["manifests"][0].setdefault("annotations", {})
+print("image name:", annotations.get("org.opencontainers.image.ref.name", "(none)"))
+annotations["org.opencontainers.image.ref.name"] = "smoke"
 json.dump(j, open(p, "w"))
 PY
 python3 - "$work/oci" <<'PY'

@@ -91,6 +91,39 @@ class ChartUnitTests {
         assertThat(d.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isEqualTo(35L);
     }
 
+    /**
+     * The chart runs the image of its own build: appVersion is the Maven version (a SNAPSHOT between
+     * releases, the release version in a release commit) and the default image tag is appVersion, the tag
+     * Jib gives the image it builds (jib.to in signaling-node's pom). ImageSmokeIntegrationTests checks the
+     * image's name and version label against the same rendering.
+     */
+    @Test
+    void appVersionAndDefaultImageTagAreTheMavenVersion() throws Exception {
+        String maven = System.getProperty("rtcio.version");
+        assertThat(maven).as("rtcio.version (the Maven project version) is set by the helm pom").isNotBlank();
+        assertThat(appVersion()).as("appVersion in Chart.yaml").isEqualTo(maven);
+        for (String values : MATRIX) {
+            Deployment d = one(Chart.parse(Chart.render(values, Map.of())), Deployment.class);
+            assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                    .as("image of %s", values).isEqualTo("rtcio/signaling-node:" + maven);
+            assertThat(d.getMetadata().getLabels()).containsEntry("app.kubernetes.io/version", maven);
+        }
+        String pom = java.nio.file.Files.readString(Chart.MODULE.getParent().resolve("signaling-node/pom.xml"));
+        assertThat(pom).contains("<jib.to>rtcio/signaling-node:${project.version}</jib.to>",
+                "<org.opencontainers.image.version>${project.version}</org.opencontainers.image.version>");
+        // An explicit tag or digest still wins.
+        Deployment pinned = one(Chart.parse(Chart.render("defaults", Map.of("image.tag", "0.0.9"))), Deployment.class);
+        assertThat(pinned.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .isEqualTo("rtcio/signaling-node:0.0.9");
+    }
+
+    /** appVersion from Chart.yaml. */
+    static String appVersion() throws java.io.IOException {
+        return java.nio.file.Files.readAllLines(Chart.CHART.resolve("Chart.yaml")).stream()
+                .filter(l -> l.startsWith("appVersion:")).findFirst().orElseThrow()
+                .substring("appVersion:".length()).strip().replace("\"", "");
+    }
+
     @Test
     void keyPrefixDefaultsToTheReleaseName() {
         List<HasMetadata> objects = Chart.parse(Chart.render("hpa", Map.of()));
