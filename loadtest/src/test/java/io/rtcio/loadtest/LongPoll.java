@@ -123,15 +123,16 @@ final class LongPoll {
     /**
      * Handles one polling response body (the check of the long-poll GET).
      *
+     * @param peer the user's checker, null before the socket.io CONNECT (frames are then dropped)
+     * @param session handed to the awaited match and verdict
      * @return "ok", or why this poll counts as failed: the armed wait timed out, or the matched
      *     packet's verdict was not "ok"
      */
-    String onBody(String body, Session session) {
+    String onBody(String body, RtcPeer peer, Session session) {
         answered = true;
         if (status != 200) {
             return "HTTP " + status + ": " + (body.length() > 100 ? body.substring(0, 100) : body);
         }
-        RtcPeer peer = session.contains("peer") ? session.get("peer") : null;
         String result = "ok";
         List<String> unmatched = new ArrayList<>();
         for (String packet : split(body)) {

@@ -266,7 +266,7 @@ final class Steps {
                 }),
                 http("poll").get(s -> poll(s).url()).check(
                         status().transformWithSession((code, s) -> poll(s).status(code)).is(200),
-                        bodyString().transformWithSession((body, s) -> poll(s).onBody(body, s)).is("ok")),
+                        bodyString().transformWithSession((body, s) -> poll(s).onBody(body, s.contains("peer") ? peer(s) : null, s)).is("ok")),
                 exec(s -> {
                     poll(s).afterPoll();
                     return s;
