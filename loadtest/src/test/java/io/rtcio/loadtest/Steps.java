@@ -257,14 +257,19 @@ final class Steps {
         return exec(ws(name).close());
     }
 
-    /** One long-poll GET: its body goes through {@link LongPoll#onBody}, whose result is its check. */
+    /**
+     * One long-poll GET: its body goes through {@link LongPoll#onBody}, whose result is its check.
+     * Polling requests say {@code Connection: close}: the node (netty-socketio) closes the
+     * connection after every polling response although it answers {@code keep-alive}, so a pooled
+     * connection would race with that close.
+     */
     private static ChainBuilder longPoll() {
         return exec(
                 exec(s -> {
                     poll(s).beforePoll();
                     return s;
                 }),
-                http("poll").get(s -> poll(s).url()).check(
+                http("poll").get(s -> poll(s).url()).header("Connection", "close").check(
                         status().transformWithSession((code, s) -> poll(s).status(code)).is(200),
                         bodyString().transformWithSession((body, s) -> poll(s).onBody(body, s.contains("peer") ? peer(s) : null, s)).is("ok")),
                 exec(s -> {
@@ -277,6 +282,7 @@ final class Steps {
     private static ChainBuilder postPending(String name) {
         return doIf(s -> poll(s).hasPending()).then(
                 http(name).post(s -> poll(s).url())
+                        .header("Connection", "close")
                         .header("Content-Type", "text/plain;charset=UTF-8")
                         .body(StringBody(s -> poll(s).takePending())));
     }
