@@ -25,7 +25,7 @@ public class CallsSimulation extends RtcioSimulation {
                 ? Rooms.fixed(name, settings.users, settings.roomSize)
                 : Rooms.cycling(name, settings.users, sizes);
         Steps steps = new Steps(settings, true);
-        ScenarioBuilder calls = scenario(name).feed(rooms.feeder()).exec(
+        ScenarioBuilder calls = scenario(name).feed(rooms.feeder(settings)).exec(
                 steps.connectAndJoin(),
                 steps.until("the whole room", RtcPeer::knowsRoom),
                 steps.until("every description and candidate", RtcPeer::exchanged),

@@ -16,7 +16,7 @@ public class ChurnSimulation extends RtcioSimulation {
         Settings settings = Settings.load(new Settings.Defaults(600, 0, 60, 3, 1000, 500));
         Rooms rooms = Rooms.fixed("churn", settings.users, settings.roomSize);
         Steps steps = new Steps(settings, false);
-        ScenarioBuilder churn = scenario("churn").feed(rooms.feeder()).exec(
+        ScenarioBuilder churn = scenario("churn").feed(rooms.feeder(settings)).exec(
                 steps.connectAndJoin(),
                 steps.until("the whole room", RtcPeer::knowsRoom),
                 steps.finish(),

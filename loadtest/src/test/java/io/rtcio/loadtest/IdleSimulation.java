@@ -1,6 +1,5 @@
 package io.rtcio.loadtest;
 
-import static io.gatling.javaapi.core.CoreDsl.pause;
 import static io.gatling.javaapi.core.CoreDsl.rampUsers;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 
@@ -17,10 +16,10 @@ public class IdleSimulation extends RtcioSimulation {
         Settings settings = Settings.load(new Settings.Defaults(1000, 20, 60, 4, 2000, 500));
         Rooms rooms = Rooms.fixed("idle", settings.users, settings.roomSize);
         Steps steps = new Steps(settings, false);
-        ScenarioBuilder idle = scenario("idle").feed(rooms.feeder()).exec(
+        ScenarioBuilder idle = scenario("idle").feed(rooms.feeder(settings)).exec(
                 steps.connectAndJoin(),
                 steps.until("the whole room", RtcPeer::knowsRoom),
-                pause(settings.duration),
+                steps.hold(settings.duration),
                 steps.finish(),
                 steps.verdictAndDepart());
         System.out.println("idle: " + settings);

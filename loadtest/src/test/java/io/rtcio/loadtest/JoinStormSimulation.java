@@ -15,7 +15,7 @@ public class JoinStormSimulation extends RtcioSimulation {
         Settings settings = Settings.load(new Settings.Defaults(400, 5, 0, 4, 1000, 500));
         Rooms rooms = Rooms.fixed("storm", settings.users, settings.roomSize);
         Steps steps = new Steps(settings, false);
-        ScenarioBuilder storm = scenario("join-storm").feed(rooms.feeder()).exec(
+        ScenarioBuilder storm = scenario("join-storm").feed(rooms.feeder(settings)).exec(
                 steps.connectAndJoin(),
                 steps.until("the whole room", RtcPeer::knowsRoom),
                 steps.finish(),

@@ -18,7 +18,7 @@ public class RelaySimulation extends RtcioSimulation {
         Settings settings = Settings.load(new Settings.Defaults(80, 5, 20, 2, 1000, 500));
         Rooms rooms = Rooms.fixed("relay", settings.users, 2);
         Steps steps = new Steps(settings, false);
-        ScenarioBuilder relay = scenario("relay").feed(rooms.feeder()).exec(
+        ScenarioBuilder relay = scenario("relay").feed(rooms.feeder(settings)).exec(
                 steps.connectAndJoin(),
                 steps.until("the partner", RtcPeer::knowsRoom),
                 steps.relay(),

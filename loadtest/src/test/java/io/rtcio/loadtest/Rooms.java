@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Seats users in rooms: consecutive users share a room, so with several targets (round-robin per
- * user) a room's members sit on different nodes. Room ids carry the run id, so runs never meet.
+ * Seats users in rooms: consecutive users share a room, and seat {@code i} connects to target
+ * {@code i mod targets} for its whole session, so with several targets a room's members sit on
+ * different nodes. One target per user is also what long-polling needs: every request of an
+ * Engine.IO session must reach the node that holds it (an ingress does this with sticky sessions). Room ids carry the run id, so runs never meet.
  * Only whole rooms are handed out: a member waiting for a room-mate who never comes would fail.
  */
 final class Rooms {
@@ -41,7 +43,19 @@ final class Rooms {
         return seats.size();
     }
 
-    Iterator<Map<String, Object>> feeder() {
-        return seats.iterator();
+    /**
+     * The seats in order, each with its {@code room}, {@code roomSize} and its target as
+     * {@code wsTarget} and {@code httpTarget} (the same server).
+     */
+    Iterator<Map<String, Object>> feeder(Settings settings) {
+        List<Map<String, Object>> seated = new ArrayList<>(seats.size());
+        for (int i = 0; i < seats.size(); i++) {
+            Map<String, Object> seat = new java.util.HashMap<>(seats.get(i));
+            int target = i % settings.targets.size();
+            seat.put("wsTarget", settings.targets.get(target));
+            seat.put("httpTarget", settings.httpTargets.get(target));
+            seated.add(Map.copyOf(seat));
+        }
+        return seated.iterator();
     }
 }

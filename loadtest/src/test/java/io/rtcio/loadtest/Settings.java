@@ -11,8 +11,9 @@ import java.util.List;
  * <ul>
  *   <li>{@code targets}: comma-separated base URLs ({@code http(s)://} or {@code ws(s)://}); users are
  *       spread over them round-robin, as an ingress would spread them over nodes</li>
- *   <li>{@code users}, {@code ramp} (s), {@code duration} (s), {@code roomSize}, {@code transport}
- *       ({@code websocket} only)</li>
+ *   <li>{@code users}, {@code ramp} (s), {@code duration} (s), {@code roomSize}</li>
+ *   <li>{@code transports}: {@code websocket} (default), {@code polling} or {@code polling,websocket}
+ *       (see {@link Transports})</li>
  *   <li>{@code wait} (s): how long a user waits for an expected event before counting a violation</li>
  *   <li>{@code payloadBytes}, {@code sdpBytes}, {@code iceBytes}, {@code iceCandidates}: message sizes</li>
  *   <li>gates: {@code gate.koPercent}, {@code gate.joinP99Ms}, {@code gate.relayP99Ms}</li>
@@ -20,7 +21,11 @@ import java.util.List;
  */
 final class Settings {
 
+    /** The targets as WebSocket base URLs ({@code ws(s)://host:port}). */
     final List<String> targets;
+    /** The same targets as HTTP base URLs ({@code http(s)://host:port}), for long-polling. */
+    final List<String> httpTargets;
+    final Transports transports;
     final int users;
     final Duration ramp;
     final Duration duration;
@@ -40,11 +45,9 @@ final class Settings {
         if (targets.isEmpty()) {
             throw new IllegalArgumentException("targets: no URL given");
         }
-        String transport = string("transport", "websocket");
-        if (!transport.equals("websocket")) {
-            throw new IllegalArgumentException("transport: only 'websocket' is supported by the Gatling "
-                    + "simulations (Engine.IO long-polling is not simulated), got '" + transport + "'");
-        }
+        httpTargets = targets.stream().map(Settings::toHttp).toList();
+        // -Dtransport (singular) was the earlier name; it is still read when -Dtransports is not given.
+        transports = Transports.parse(string("transports", string("transport", "websocket")));
         roomSize = integer("roomSize", d.roomSize, 2, 1000);
         int asked = integer("users", d.users, 1, 10_000_000);
         // Whole rooms only: a user waiting for a room-mate that never comes would count a violation.
@@ -83,6 +86,50 @@ final class Settings {
         throw new IllegalArgumentException("targets: '" + url + "' must start with http://, https://, ws:// or wss://");
     }
 
+    private static String toHttp(String wsUrl) {
+        return wsUrl.startsWith("wss://") ? "https://" + wsUrl.substring(6) : "http://" + wsUrl.substring(5);
+    }
+
+    /**
+     * Which Engine.IO transports a virtual user uses, as socket.io-client's {@code transports} option
+     * names them.
+     */
+    enum Transports {
+        /** WebSocket only: the Engine.IO handshake on the WebSocket itself. */
+        WEBSOCKET("websocket"),
+        /** HTTP long-polling only: handshake GET, then a long-poll GET loop, sends as POSTs. */
+        POLLING("polling"),
+        /** socket.io-client's default: handshake on long-polling, then the upgrade to WebSocket. */
+        POLLING_UPGRADE("polling,websocket");
+
+        final String property;
+
+        Transports(String property) {
+            this.property = property;
+        }
+
+        static Transports parse(String value) {
+            String normalized = value.replace(" ", "");
+            for (Transports t : values()) {
+                if (t.property.equals(normalized)) {
+                    return t;
+                }
+            }
+            throw new IllegalArgumentException("transports: one of websocket, polling, polling,websocket; got '"
+                    + value + "'");
+        }
+
+        /** Whether the handshake runs on long-polling. */
+        boolean startsOnPolling() {
+            return this != WEBSOCKET;
+        }
+
+        /** Whether the room traffic runs on long-polling (no upgrade). */
+        boolean staysOnPolling() {
+            return this == POLLING;
+        }
+    }
+
     private static String string(String name, String fallback) {
         String value = System.getProperty(name);
         return value == null || value.isBlank() ? fallback : value.trim();
@@ -104,7 +151,7 @@ final class Settings {
 
     @Override
     public String toString() {
-        return "targets=" + targets + " users=" + users + " ramp=" + ramp.toSeconds() + "s duration="
+        return "targets=" + targets + " transports=" + transports.property + " users=" + users + " ramp=" + ramp.toSeconds() + "s duration="
                 + duration.toSeconds() + "s roomSize=" + roomSize + " wait=" + wait.toSeconds() + "s";
     }
 }

@@ -8,30 +8,37 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The smoke simulation through {@code run.sh}: two real nodes (the shaded jar) on a real
- * redis-server, Gatling users spread over both. It must pass against working nodes and fail, on
- * its protocol gate, against nodes with the test switch that drops {@code #rtcio:peer-left}: proof
- * that the gates can fail.
+ * redis-server, Gatling users spread over both (each user pinned to one), over each
+ * {@code -Dtransports}: WebSocket only, long-polling only, and long-polling upgraded to WebSocket.
+ * It must pass against working nodes and fail, on its protocol gate, against nodes with the test
+ * switch that drops {@code #rtcio:peer-left}: proof that the gates can fail, over a WebSocket and
+ * over long-polling (the upgraded run's room traffic travels as the WebSocket one's does).
  */
 class SmokeIntegrationTests {
 
     private static final Path MODULE = Path.of(System.getProperty("user.dir"));
     private static final long BUDGET_SECONDS = 170;
 
-    @Test
-    void smokePassesAgainstTwoNodesOnRedis() throws Exception {
-        Run run = runSmoke("smoke-ok", false);
+    @ParameterizedTest(name = "transports={0}")
+    @ValueSource(strings = {"websocket", "polling", "polling,websocket"})
+    void smokePassesAgainstTwoNodesOnRedis(String transports) throws Exception {
+        Run run = runSmoke("smoke-ok", transports, false);
 
-        assertThat(run.output).contains("protocol check: count of failed events is 0.0 : true");
+        assertThat(run.output)
+                .contains("transports=" + transports + " ")
+                .contains("protocol check: count of failed events is 0.0 : true");
         assertThat(run.exitCode).as("run.sh exit code; output in %s", run.log).isZero();
     }
 
-    @Test
-    void smokeFailsWhenNodesDropPeerLeft() throws Exception {
-        Run run = runSmoke("smoke-broken", true);
+    @ParameterizedTest(name = "transports={0}")
+    @ValueSource(strings = {"websocket", "polling"})
+    void smokeFailsWhenNodesDropPeerLeft(String transports) throws Exception {
+        Run run = runSmoke("smoke-broken", transports, true);
 
         assertThat(run.exitCode).as("run.sh exit code; output in %s", run.log).isNotZero();
         assertThat(run.output)
@@ -42,10 +49,12 @@ class SmokeIntegrationTests {
     private record Run(int exitCode, String output, Path log) {
     }
 
-    private static Run runSmoke(String name, boolean dropPeerLeft) throws Exception {
+    private static Run runSmoke(String kind, String transports, boolean dropPeerLeft) throws Exception {
+        String name = kind + "-" + transports.replace(',', '-');
         Path log = MODULE.resolve("target").resolve(name + ".log");
         Files.createDirectories(log.getParent());
-        ProcessBuilder builder = new ProcessBuilder(List.of("bash", "run.sh", "--nodes", "2", "SmokeSimulation"))
+        ProcessBuilder builder = new ProcessBuilder(List.of("bash", "run.sh", "--nodes", "2", "SmokeSimulation",
+                        "-Dtransports=" + transports))
                 .directory(MODULE.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());

@@ -4,6 +4,7 @@ import com.corundumstudio.socketio.Configuration;
 import com.corundumstudio.socketio.SocketIOChannelInitializer;
 import com.corundumstudio.socketio.handler.ClientHead;
 import com.corundumstudio.socketio.handler.ClientsBox;
+import com.corundumstudio.socketio.handler.EncoderHandler;
 import com.corundumstudio.socketio.handler.InPacketHandler;
 import com.corundumstudio.socketio.handler.PacketListener;
 import com.corundumstudio.socketio.namespace.NamespacesHub;
@@ -15,7 +16,8 @@ import java.lang.reflect.Field;
  * netty-socketio's pipeline with our edge in place of its packet decoder: the {@link CorsHandler}
  * (every HTTP request) and the {@link PacketGuard} (every packet batch, decoded by us and handed to
  * netty-socketio's packet listener); at the end the {@link PostReplyDeferral} (polling POSTs stay
- * in order) and the {@link TransportErrorHandler} (unhandled errors close the connection). When an
+ * in order) and the {@link TransportErrorHandler} (unhandled errors close the connection); its
+ * encoder gets the {@link PollingBatchEncoder} (no packet lost from a full polling response). When an
  * Engine.IO session ends, its rate-limit and guard state go with it.
  *
  * <p>netty-socketio exposes neither its packet listener nor its session table; they are read from
@@ -31,6 +33,7 @@ final class GuardedChannelInitializer extends SocketIOChannelInitializer {
     private final CorsHandler cors;
     private final PacketGuard guard;
     private final RateLimiter limiter;
+    private EncoderHandler encoder;
 
     GuardedChannelInitializer(CorsHandler cors, PacketGuard guard, RateLimiter limiter) {
         this.cors = cors;
@@ -41,6 +44,12 @@ final class GuardedChannelInitializer extends SocketIOChannelInitializer {
     @Override
     public void start(Configuration configuration, NamespacesHub namespacesHub) {
         super.start(configuration, namespacesHub);
+        try {
+            encoder = new EncoderHandler(configuration,
+                    new PollingBatchEncoder(configuration, configuration.getJsonSupport()));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("netty-socketio's encoder handler did not start: " + e, e);
+        }
         try {
             InPacketHandler handler = (InPacketHandler) read(SocketIOChannelInitializer.class, this, "packetHandler");
             PacketListener listener = (PacketListener) read(InPacketHandler.class, handler, "packetListener");
@@ -70,6 +79,7 @@ final class GuardedChannelInitializer extends SocketIOChannelInitializer {
         // place in front of it, so the close frame written here is encoded.
         pipeline.addBefore(CorsHandler.NAME, WebSocketCloseFrames.NAME, WEBSOCKET_CLOSE_FRAMES);
         pipeline.replace(PACKET_HANDLER, PacketGuard.NAME, guard);
+        pipeline.replace(SOCKETIO_ENCODER, SOCKETIO_ENCODER, encoder);
         pipeline.addLast(PostReplyDeferral.NAME, POST_REPLY_DEFERRAL);
         pipeline.addLast(TransportErrorHandler.NAME, TRANSPORT_ERRORS);
     }

@@ -408,6 +408,44 @@ class RawProtocolUnitTests {
                 .isSorted();
     }
 
+    /**
+     * netty-socketio writes at most 50 packets into one polling response; its own encoder took the
+     * 51st off the queue and dropped it. Every packet waiting for a polling client must arrive, in
+     * order, however many GETs it takes.
+     */
+    @Test
+    void morePacketsThanOnePollingResponseHoldsAllArriveInOrder() {
+        RawClient receiver = polling(cluster);
+        String receiverId = receiver.connect("40");
+        RawClient sender = websocket(cluster);
+        sender.connect("40");
+        String room = room();
+        join(receiver, room, "receiver");
+        join(sender, room, "sender");
+        receiver.await(named("user-connected"));
+        int messages = 120;
+        List<Packet> relays = new ArrayList<>();
+        for (int seq = 0; seq < messages; seq++) {
+            relays.add(Packet.text(event("#rtcio:message", Map.of("target", receiverId, "data", Map.of("seq", seq)))));
+        }
+
+        // The receiver sends no GET until the sender's check-room, sent after the relays, is answered:
+        // by then the relays wait in the receiver's queue, more than one response holds.
+        sender.sendInOrder(relays);
+        sender.send(event("check-room", Map.of("roomId", room)));
+        sender.await(named("room-check-ok"));
+
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < messages; i++) {
+            String relay = receiver.awaitOrNull(named("#rtcio:message"));
+            if (relay == null) {
+                break;
+            }
+            order.add(payload(relay).get("data").get("seq").asInt());
+        }
+        assertThat(order).as("relays received by the polling client").hasSize(messages).isSorted().doesNotHaveDuplicates();
+    }
+
     // ------------------------------------------------------------------ size limits
 
     @ParameterizedTest
