@@ -74,6 +74,17 @@ public final class SessionRecovery {
     private final SignalingMetrics metrics;
     private final Map<UUID, Ticket> tickets = new ConcurrentHashMap<>();
     private final Map<String, ScheduledFuture<?>> graces = new ConcurrentHashMap<>();
+    /** Events for held sockets on their way to a session's log (or to the session's new node). */
+    private final Set<CompletableFuture<?>> keeping = ConcurrentHashMap.newKeySet();
+    /**
+     * Sockets claimed here that are not admitted yet (claim in flight, or ticket waiting), with the
+     * events forwarded to them meanwhile: the claim moves the session at once, so the old node may
+     * forward an event before the socket exists here. Guarded by itself.
+     */
+    private final Map<String, List<String[]>> early = new java.util.HashMap<>();
+
+    /** How long events forwarded ahead of their socket's admission wait for it. */
+    private static final Duration EARLY_WAIT = Duration.ofSeconds(10);
 
     public SessionRecovery(NodeConfig.RecoveryConfig config, String nodeId, SessionStore store, SocketRegistry sockets,
                            RoomService rooms, PresenceStore presence, MediaStateStore mediaStates, ClusterBus bus,
@@ -118,6 +129,7 @@ public final class SessionRecovery {
         }
         String socketId = pid.substring(0, dot);
         String secret = pid.substring(dot + 1);
+        List<String[]> waiting = expectForwards(socketId);
         return store.claim(socketId, secret, identity.userId(), namespace, nodeId, offset)
                 .thenAccept(claim -> {
                     metrics.recovery(claim instanceof SessionStore.Claim.Recovered
@@ -126,13 +138,47 @@ public final class SessionRecovery {
                         tickets.put(engineSession, new Ticket(socketId, secret, recovered.previousNode(),
                                 recovered.generation(), recovered.missed()));
                     } else {
+                        dropForwards(socketId, waiting);
                         log.debug("not recovering socket {}: {}", socketId, ((SessionStore.Claim.Refused) claim).reason());
                     }
                 })
                 .exceptionally(error -> {
+                    dropForwards(socketId, waiting);
                     log.warn("cannot recover a session now (a new one is made): {}", error.toString());
                     return null;
                 });
+    }
+
+    /** From now on, events forwarded to {@code socketId} before it is admitted here wait for it. */
+    private List<String[]> expectForwards(String socketId) {
+        List<String[]> waiting = new ArrayList<>();
+        synchronized (early) {
+            early.put(socketId, waiting);
+        }
+        try {
+            timers.schedule(() -> dropForwards(socketId, waiting), EARLY_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            // the node is stopping: nothing will be admitted any more
+        }
+        return waiting;
+    }
+
+    private void dropForwards(String socketId, List<String[]> waiting) {
+        synchronized (early) {
+            early.remove(socketId, waiting);
+        }
+    }
+
+    /** Hands the events forwarded to {@code socket} ahead of its admission to it (it buffers them). */
+    private void deliverEarlyForwards(LocalSocket socket) {
+        synchronized (early) {
+            List<String[]> waiting = early.remove(socket.id());
+            if (waiting != null) {
+                for (String[] event : waiting) {
+                    socket.send(event[0], new RawValue(event[1]));
+                }
+            }
+        }
     }
 
     private static long offsetOf(Object offset) {
@@ -157,6 +203,9 @@ public final class SessionRecovery {
 
     /** A claim whose socket was not admitted after all: its session ends, as a departure. */
     public void abandon(Ticket ticket) {
+        synchronized (early) {
+            early.remove(ticket.socketId());
+        }
         log.info("socket {} was recovered but not admitted; it departs", ticket.socketId());
         store.release(ticket.socketId(), nodeId)
                 .thenCompose(released -> tellPreviousNode(ticket))
@@ -186,6 +235,7 @@ public final class SessionRecovery {
         log.info("socket recovered (was on node {}, {} missed events)", ticket.previousNode(), ticket.missed().size());
         LocalSocket superseded = sockets.takeSuperseded(socket.id());
         cancelGrace(socket.id());
+        deliverEarlyForwards(socket);
         return presence.register(socket.id(), nodeId)
                 .thenCompose(ok -> rooms.resume(socket, mediaStates))
                 .thenCompose(ok -> superseded != null ? forgetSuperseded(superseded) : tellPreviousNode(ticket))
@@ -307,25 +357,49 @@ public final class SessionRecovery {
             log.debug("dropping an event for held socket {}: {}", socketId, e.toString());
             return;
         }
-        store.append(socketId, nodeId, generation, event, json, config.window()).whenComplete((appended, error) -> {
-            if (error != null) {
-                log.debug("an event for held socket {} is lost: {}", socketId, error.toString());
-            } else if (appended.moved() != null) {
-                forward(appended.moved(), socketId, event, json);
-            }
-        });
+        tracked(store.append(socketId, nodeId, generation, event, json, config.window()).thenCompose(appended ->
+                appended.moved() != null ? forward(appended.moved(), socketId, event, json)
+                        : CompletableFuture.<Void>completedFuture(null)))
+                .whenComplete((ok, error) -> {
+                    if (error != null) {
+                        log.debug("an event for held socket {} is lost: {}", socketId, error.toString());
+                    }
+                });
     }
 
-    private void forward(String node, String socketId, String event, String json) {
+    /** Counts {@code stage} among the events being kept until it completes (see {@link #awaitKept}). */
+    private <T> CompletionStage<T> tracked(CompletionStage<T> stage) {
+        CompletableFuture<T> future = stage.toCompletableFuture();
+        keeping.add(future);
+        future.whenComplete((result, error) -> keeping.remove(future));
+        return future;
+    }
+
+    /**
+     * Waits, at most {@code timeout}, until the events for held sockets this node is keeping (in
+     * their sessions' logs, or forwarding to where the session went) are kept: a stopping node
+     * calls it once nothing new reaches it, before it lets go of the shared state.
+     */
+    public void awaitKept(Duration timeout) {
+        try {
+            CompletableFuture.allOf(keeping.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.debug("not every event for a held socket was kept: {}", e.toString());
+        }
+    }
+
+    private CompletionStage<Void> forward(String node, String socketId, String event, String json) {
         if (node.equals(nodeId)) {
             // Superseded here by a newer holder (recovered on this same node).
             LocalSocket now = sockets.byId(socketId);
             if (now != null) {
                 now.send(event, new RawValue(json));
             }
-            return;
+            return CompletableFuture.completedFuture(null);
         }
-        bus.sendToNode(node, forwarded(socketId, event, json)).exceptionally(error -> null);
+        return bus.sendToNode(node, forwarded(socketId, event, json)).exceptionally(error -> null);
     }
 
     private ClusterMessage forwarded(String socketId, String event, String json) {
@@ -350,7 +424,7 @@ public final class SessionRecovery {
         if (!enabled()) {
             return CompletableFuture.completedFuture(false);
         }
-        return store.append(socketId, nodeId, -1, event, payloadJson, config.window()).thenCompose(appended -> {
+        return tracked(store.append(socketId, nodeId, -1, event, payloadJson, config.window())).thenCompose(appended -> {
             if (appended.kept()) {
                 return CompletableFuture.completedFuture(true);
             }
@@ -396,9 +470,26 @@ public final class SessionRecovery {
         try {
             JsonNode envelope = JSON.readTree(payloadJson);
             if (envelope.isArray() && envelope.size() == 3 && envelope.get(0).isTextual() && envelope.get(1).isTextual()) {
-                LocalSocket target = sockets.byId(envelope.get(0).asText());
-                if (target != null) {
-                    target.send(envelope.get(1).asText(), new RawValue(envelope.get(2).toString()));
+                String socketId = envelope.get(0).asText();
+                String event = envelope.get(1).asText();
+                String json = envelope.get(2).toString();
+                synchronized (early) {
+                    List<String[]> waiting = early.get(socketId);
+                    LocalSocket target = sockets.byId(socketId);
+                    if (waiting != null && (target == null || target.isHeld())) {
+                        // Not admitted here yet (a held socket here is its previous holder).
+                        waiting.add(new String[] {event, json});
+                        return;
+                    }
+                    if (target == null) {
+                        log.debug("dropping an event forwarded to socket {}: it is not here", socketId);
+                        return;
+                    }
+                    if (waiting != null) {
+                        // Admitted, not resumed yet: what came first goes first.
+                        deliverEarlyForwards(target);
+                    }
+                    target.send(event, new RawValue(json));
                 }
             }
         } catch (JsonProcessingException e) {
