@@ -110,7 +110,7 @@ function connect({ client, urls, opts = {}, room, relayEveryMs = 0 }) {
     }
     state.lastSeq[source] = seq;
   });
-  socket.on("disconnect", (reason) => state.disconnects.push({ reason, at: now() }));
+  socket.on("disconnect", (reason) => state.disconnects.push({ reason, at: now(), transport: socket.io.engine?.transport?.name ?? null }));
   socket.on("connect_error", (err) => state.connectErrors.push({ error: describe(err), at: now() }));
   if (relayEveryMs > 0) {
     state.timer = setInterval(() => {
