@@ -331,6 +331,9 @@ public final class SignalingNode implements AutoCloseable {
             // A closed transport is an abrupt drop: the socket is held for its recovery (on any
             // node) and is no longer the drain's; close() hands what is still held over.
             int drained = new Drain<>(this::liveSockets, this::dropForDrain, timings.drain()).run();
+            // The last wave's clients are still closing their transports: what they wrote before
+            // they read the request to close comes in until then.
+            TransportChannels.awaitAnswers();
             log.info("node {} drained: {} transports closed, {} sockets left", config.nodeId(), drained, sockets.size());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -50,6 +50,25 @@ public final class TransportChannels {
     /** Sessions whose client the server asked to close its WebSocket: their close frame is an answer, not a leave. */
     private static final Set<UUID> SERVER_CLOSED = ConcurrentHashMap.newKeySet();
 
+    /** WebSockets whose client was asked to close them ({@link #closeTransport}) and that are still open. */
+    private static final Set<Channel> ANSWER_PENDING = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Waits until every WebSocket whose client was asked to close it is closed (by the client, or
+     * cut off after {@link #CLOSE_ANSWER_MS}): a stopping server that closed them itself first
+     * would lose what the clients wrote just before they read the request.
+     */
+    public static void awaitAnswers() {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_ANSWER_MS + 250);
+        for (Channel channel : java.util.List.copyOf(ANSWER_PENDING)) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            channel.closeFuture().awaitUninterruptibly(left, TimeUnit.NANOSECONDS);
+        }
+    }
+
     /** Whether the server itself is closing the WebSocket of {@code session} ({@link #closeTransport}). */
     static boolean closedByServer(UUID session) {
         return SERVER_CLOSED.contains(session);
@@ -119,7 +138,9 @@ public final class TransportChannels {
         Channel channel = CHANNELS.get(session);
         if (head.getCurrentTransport() == Transport.WEBSOCKET && channel != null) {
             SERVER_CLOSED.add(session);
+            ANSWER_PENDING.add(channel);
             channel.closeFuture().addListener(closed -> {
+                ANSWER_PENDING.remove(channel);
                 CHANNELS.remove(session, channel);
                 channel.eventLoop().schedule(() -> SERVER_CLOSED.remove(session), CLOSE_ANSWER_MS, TimeUnit.MILLISECONDS);
             });
