@@ -403,9 +403,11 @@ public final class LocalSocket {
     }
 
     /**
-     * Closes the transport from the server side without telling the socket.io client, which
-     * therefore reconnects by itself and recovers its session (on whichever node it reaches):
-     * an abrupt drop, as a drain needs.
+     * Cuts the transport now, from the server side, without a socket.io DISCONNECT: for a transport
+     * left behind by a session that was recovered on another connection (its client is elsewhere
+     * already and will not read anything more from it). Not what a drain does to a live client:
+     * that is {@link #closeTransport}, which lets the client close it itself so that nothing it
+     * wrote is lost.
      */
     public void dropTransport() {
         if (client instanceof NamespaceClient namespaceClient) {
@@ -433,10 +435,12 @@ public final class LocalSocket {
     }
 
     /**
-     * Closes this socket's transport at the Engine.IO level, without a socket.io DISCONNECT: the
-     * client sees {@code transport close} and reconnects by itself (to another node when this one
-     * is draining). An abrupt drop: with recovery on, the socket is held for its departure grace and
-     * its session resumes wherever the client reconnects; otherwise its rooms are told it left.
+     * Asks the client to close this socket's transport itself, without a socket.io DISCONNECT, and
+     * cuts it a second later if it does not ({@link TransportChannels#closeTransport}): the client
+     * reconnects by itself (to another node when this one is draining), and what it wrote before
+     * it closed is still read and handled. An abrupt drop: with recovery on, the socket is held
+     * for its departure grace and its session resumes wherever the client reconnects; otherwise
+     * its rooms are told it left.
      */
     public void closeTransport() {
         if (client instanceof NamespaceClient namespaceClient) {

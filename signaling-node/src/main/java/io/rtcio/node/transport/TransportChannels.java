@@ -110,8 +110,9 @@ public final class TransportChannels {
     }
 
     /**
-     * Ends the session from the server side without a DISCONNECT packet: the connection is closed
-     * (and a polling session ended), so socket.io-client sees a transport close and reconnects.
+     * Ends the session from the server side now, without a DISCONNECT packet: the connection is
+     * closed (and a polling session ended). For a transport whose client already went on with a
+     * new one; a live client is asked to close its own instead ({@link #closeTransport}).
      */
     public static void dropTransport(ClientHead head) {
         Channel channel = CHANNELS.remove(head.getSessionId());
