@@ -57,8 +57,11 @@ public final class SessionRecovery {
     private static final Logger log = LoggerFactory.getLogger(SessionRecovery.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** What a successful claim hands to the admission of the recovered socket. */
-    public record Ticket(String socketId, String secret, String previousNode, long generation,
+    /**
+     * What a successful claim hands to the admission of the recovered socket; {@code offset} is the
+     * last one the client had.
+     */
+    public record Ticket(String socketId, String secret, String previousNode, long generation, long offset,
                          List<SessionStore.LoggedEvent> missed) {
     }
 
@@ -136,7 +139,7 @@ public final class SessionRecovery {
                             ? SignalingMetrics.RecoveryOutcome.RECOVERED : SignalingMetrics.RecoveryOutcome.REFUSED);
                     if (claim instanceof SessionStore.Claim.Recovered recovered) {
                         tickets.put(engineSession, new Ticket(socketId, secret, recovered.previousNode(),
-                                recovered.generation(), recovered.missed()));
+                                recovered.generation(), offset, recovered.missed()));
                     } else {
                         dropForwards(socketId, waiting);
                         log.debug("not recovering socket {}: {}", socketId, ((SessionStore.Claim.Refused) claim).reason());
@@ -214,6 +217,28 @@ public final class SessionRecovery {
                 .exceptionally(error -> null);
     }
 
+    /**
+     * Puts the session of {@code socket} back into the store after the store lost it (Redis came
+     * back empty), as it was: same holder generation, offsets going on after the last one its
+     * client was given, held again when the socket is held. Does nothing when the store still has
+     * a session for it. Never fails.
+     */
+    public CompletionStage<Void> republish(LocalSocket socket) {
+        if (!enabled() || socket.secret() == null || socket.hasMovedAway() || socket.leftCleanly()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        SessionStore.Session session = new SessionStore.Session(socket.id(), socket.secret(), nodeId, socket.userId(),
+                socket.namespace());
+        return store.restore(session, socket.generation(), socket.lastOffset())
+                .thenCompose(restored -> restored && socket.isHeld()
+                        ? store.hold(socket.id(), nodeId, config.window()).thenApply(holder -> (Void) null)
+                        : CompletableFuture.<Void>completedFuture(null))
+                .exceptionally(error -> {
+                    log.debug("session of socket {} not put back: {}", socket.id(), error.toString());
+                    return null;
+                });
+    }
+
     /** A new socket's session, recoverable from now on. */
     public CompletionStage<Void> opened(LocalSocket socket) {
         if (socket.secret() == null) {
@@ -235,6 +260,7 @@ public final class SessionRecovery {
         log.info("socket recovered (was on node {}, {} missed events)", ticket.previousNode(), ticket.missed().size());
         LocalSocket superseded = sockets.takeSuperseded(socket.id());
         cancelGrace(socket.id());
+        socket.offsetAtLeast(ticket.offset());
         deliverEarlyForwards(socket);
         return presence.register(socket.id(), nodeId)
                 .thenCompose(ok -> rooms.resume(socket, mediaStates))

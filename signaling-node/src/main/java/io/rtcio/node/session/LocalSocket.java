@@ -57,6 +57,7 @@ public final class LocalSocket {
     private BiConsumer<String, Object> keeper;
     private volatile boolean cleanLeave;
     private volatile boolean movedAway;
+    private volatile long lastOffset;
 
     /** Where what is sent to this socket goes. */
     private enum Outlet {
@@ -109,6 +110,18 @@ public final class LocalSocket {
 
     void generation(long value) {
         generation = value;
+    }
+
+    /** The highest session-log offset this socket's client was given (0: none), where its next recovery starts. */
+    public long lastOffset() {
+        return lastOffset;
+    }
+
+    /** The client came with {@code offset} (a recovery): no lower offset is its last one. */
+    public void offsetAtLeast(long offset) {
+        synchronized (outletLock) {
+            lastOffset = Math.max(lastOffset, offset);
+        }
     }
 
     /** Marks the coming disconnect as a clean leave (announced at once, not recoverable). */
@@ -184,6 +197,9 @@ public final class LocalSocket {
         synchronized (outletLock) {
             for (Object[] event : missed) {
                 client.sendEvent((String) event[0], event[1], event[2]);
+                if (event[2] instanceof String offset) {
+                    lastOffset = Math.max(lastOffset, Long.parseLong(offset));
+                }
             }
             List<Object[]> waiting = buffered == null ? List.of() : buffered;
             buffered = null;
