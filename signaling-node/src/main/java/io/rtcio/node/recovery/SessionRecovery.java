@@ -18,6 +18,7 @@ import io.rtcio.node.session.PublicIds;
 import io.rtcio.node.session.SocketRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,10 +26,12 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,7 +87,7 @@ public final class SessionRecovery {
      * events forwarded to them meanwhile: the claim moves the session at once, so the old node may
      * forward an event before the socket exists here. Guarded by itself.
      */
-    private final Map<String, List<String[]>> early = new java.util.HashMap<>();
+    private final Map<String, List<String[]>> early = new HashMap<>();
 
     /** How long events forwarded ahead of their socket's admission wait for it. */
     private static final Duration EARLY_WAIT = Duration.ofSeconds(10);
@@ -411,7 +414,7 @@ public final class SessionRecovery {
             CompletableFuture.allOf(keeping.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             log.debug("not every event for a held socket was kept: {}", e.toString());
         }
     }

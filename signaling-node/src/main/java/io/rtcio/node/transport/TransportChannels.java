@@ -7,6 +7,7 @@ import com.corundumstudio.socketio.protocol.PacketType;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -60,7 +61,7 @@ public final class TransportChannels {
      */
     public static void awaitAnswers() {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_ANSWER_MS + 250);
-        for (Channel channel : java.util.List.copyOf(ANSWER_PENDING)) {
+        for (Channel channel : List.copyOf(ANSWER_PENDING)) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return;
