@@ -8,7 +8,11 @@
 //             opts: socket.io-client options (transports, reconnection, ...); on every connect the
 //             client joins `room` (not after a recovered one: it is still in its rooms), and relays
 //             {seq} to the last member introduced to it every relayEveryMs. Received relays are
-//             checked per sender: `lost` counts sequence numbers skipped, `duplicated` those seen twice.
+//             checked per sender: `lost` counts sequence numbers skipped (and not seen later),
+//             `reordered` those seen after a later one, `duplicated` those seen twice;
+//             `gaps` says, for each skipped one, when and on which transport its sender sent it
+//             ([ms, transport, ws readyState, engine readyState]) and the disconnects of sender and
+//             receiver since 2 s before (which side of a drop lost it), and `lateAt` once it came.
 //           {"cmd":"join","client":"c1","room":"r"}                  join (now, and after every later connect)
 //           {"cmd":"urls","urls":[...]}                               every client's reconnection attempts move on
 //                                                                       over these urls from now on (nodes replaced)
@@ -51,7 +55,7 @@ function connect({ client, urls, opts = {}, room, relayEveryMs = 0 }) {
   const state = {
     client, room, connects: [], disconnects: [], connectErrors: [], upgrades: [],
     sent: 0, received: 0, receivedSinceConnect: 0, departed: [], introduced: [], peer: null,
-    lost: 0, duplicated: 0, lastSeq: {},
+    lost: 0, duplicated: 0, reordered: 0, lastSeq: {}, sentLog: [], gaps: [],
   };
   const socket = io(urls[0], { forceNew: true, timeout: 5000, ...opts });
   state.socket = socket;
@@ -93,18 +97,35 @@ function connect({ client, urls, opts = {}, room, relayEveryMs = 0 }) {
     if (last === undefined) {
       // The first relay seen from this sender: it may have sent to an earlier room-mate before.
     } else if (seq <= last) {
-      state.duplicated++;
+      const gap = state.gaps.find((g) => g.source === source && g.seq === seq && g.lateAt === undefined);
+      if (gap) {
+        // Overtaken by a later relay (one more hop), not lost.
+        gap.lateAt = now();
+        state.lost--;
+        state.reordered++;
+      } else {
+        state.duplicated++;
+      }
       return;
     } else {
       state.lost += seq - last - 1;
+      const sender = [...clients.values()].find((c) => c.socket.id === source);
+      for (let s = last + 1; s < seq; s++) {
+        const info = sender?.sentLog[s];
+        const near = (d) => info && d.at >= info[0] - 2000;
+        state.gaps.push({ from: sender?.client, source, seq: s, sent: info, noticedAt: now(),
+          senderDisconnects: sender?.disconnects.filter(near), receiverDisconnects: state.disconnects.filter(near) });
+      }
     }
     state.lastSeq[source] = seq;
   });
-  socket.on("disconnect", (reason) => state.disconnects.push({ reason, at: now() }));
+  socket.on("disconnect", (reason) => state.disconnects.push({ reason, at: now(), transport: socket.io.engine?.transport?.name ?? null }));
   socket.on("connect_error", (err) => state.connectErrors.push({ error: describe(err), at: now() }));
   if (relayEveryMs > 0) {
     state.timer = setInterval(() => {
       if (socket.connected && state.peer) {
+        const t = socket.io.engine?.transport;
+        state.sentLog[state.sent] = [now(), t?.name, t?.ws?.readyState, socket.io.engine?.readyState];
         socket.emit("#rtcio:message", { target: state.peer, data: { seq: state.sent++ } });
       }
     }, relayEveryMs);
@@ -128,7 +149,7 @@ function probe({ client, url, opts = {} }) {
 }
 
 function summary() {
-  return [...clients.values()].map(({ socket, timer, ...state }) => ({
+  return [...clients.values()].map(({ socket, timer, sentLog, ...state }) => ({
     ...state, connected: socket.connected, transport: socket.io.engine?.transport?.name ?? null,
   }));
 }

@@ -57,6 +57,14 @@ public interface ClusterBus extends AutoCloseable {
      */
     void onMessage(Consumer<ClusterMessage> handler);
 
+    /**
+     * Stops listening, for a node about to stop: from then on a message for this node reaches
+     * nobody ({@link #sendToNodeIfListening} completes with false, so its sender keeps it
+     * elsewhere), while those that reached it before are still handed to the handler. Completes
+     * once they have been. Publishing still works; {@link #close} is still needed. Idempotent.
+     */
+    CompletionStage<Void> stopListening();
+
     @Override
     void close();
 }

@@ -92,6 +92,15 @@ public interface SessionStore {
                                      String payloadJson, Duration window);
 
     /**
+     * Puts back the session of a socket its node still has, after the store lost it (Redis came
+     * back empty), unless a session exists under that id: the holder's {@code generation} is kept
+     * and the log's offsets go on after {@code lastOffset}, the last one its client was given (so
+     * that the client's next recovery gets the events logged from then on). Completes with true
+     * when it was put back.
+     */
+    CompletionStage<Boolean> restore(Session session, long generation, long lastOffset);
+
+    /**
      * Moves the session to {@code nodeId} if {@code secret}, {@code userId} and {@code namespace}
      * match and nothing after {@code offset} was trimmed; forgets the events up to {@code offset}
      * (the client has them) and returns the ones after it. The session then has no TTL.

@@ -62,6 +62,8 @@ public final class SignalingNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SignalingNode.class);
     /** Part of {@link ShutdownConfig#STOP_BUDGET}, with the transport's stop and the lease's release. */
     private static final Duration DEPARTURES_WAIT = Duration.ofSeconds(2);
+    /** How long a stopping node waits for the bus to stop delivering, then for what it delivered to be kept. */
+    private static final Duration LISTEN_STOP_WAIT = Duration.ofSeconds(1);
 
     private final NodeConfig config;
     private final ClusterBackend backend;
@@ -329,6 +331,9 @@ public final class SignalingNode implements AutoCloseable {
             // A closed transport is an abrupt drop: the socket is held for its recovery (on any
             // node) and is no longer the drain's; close() hands what is still held over.
             int drained = new Drain<>(this::liveSockets, this::dropForDrain, timings.drain()).run();
+            // The last wave's clients are still closing their transports: what they wrote before
+            // they read the request to close comes in until then.
+            TransportChannels.awaitAnswers();
             log.info("node {} drained: {} transports closed, {} sockets left", config.nodeId(), drained, sockets.size());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -359,6 +364,7 @@ public final class SignalingNode implements AutoCloseable {
         leaveAllRooms();
         recoveryTimers.shutdownNow();
         server.close();
+        stopListening();
         boolean handOver = drained || sockets.all().stream().anyMatch(LocalSocket::isHeld);
         if (handOver) {
             log.info("node {} hands {} held sockets over to the survivors", config.nodeId(),
@@ -375,6 +381,23 @@ public final class SignalingNode implements AutoCloseable {
      * Tells every room of every socket still connected here that it left, so peers tear down before
      * the node goes (a socket held for a recovery is not gone yet).
      */
+    /**
+     * Stops taking messages from the bus: from then on a relay for one of its held sockets finds
+     * nobody here, and its sender keeps it in the socket's session log (or sends it on to where the
+     * session went); what did reach this node is kept the same way before it lets go of the
+     * shared state. Without this, what arrives while the node closes would be lost.
+     */
+    private void stopListening() {
+        try {
+            backend.bus().stopListening().toCompletableFuture().get(LISTEN_STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.debug("could not stop listening on the bus: {}", e.toString());
+        }
+        recovery.awaitKept(LISTEN_STOP_WAIT);
+    }
+
     private void leaveAllRooms() {
         List<CompletableFuture<Void>> departures = new ArrayList<>();
         for (LocalSocket socket : liveSockets()) {

@@ -126,6 +126,23 @@ final class InMemoryClusterBus implements ClusterBus {
 
     /** Stops the inbox (pending messages are dropped), unsubscribes every room, frees the node id. */
     @Override
+    public CompletionStage<Void> stopListening() {
+        CompletableFuture<Void> handedOver = new CompletableFuture<>();
+        synchronized (this) {
+            if (closed) {
+                return refusal();
+            }
+            directory.closed(this);
+        }
+        try {
+            inbox.execute(() -> handedOver.complete(null));
+        } catch (RejectedExecutionException closing) {
+            handedOver.complete(null);
+        }
+        return handedOver;
+    }
+
+    @Override
     public synchronized void close() {
         if (closed) {
             return;

@@ -62,6 +62,18 @@ final class InMemorySessionStore implements SessionStore {
     }
 
     @Override
+    public synchronized CompletionStage<Boolean> restore(Session session, long generation, long lastOffset) {
+        if (find(session.socketId()) != null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        Stored stored = new Stored(session);
+        stored.generation = Math.max(0, generation);
+        stored.seq = Math.max(0, lastOffset);
+        sessions.put(session.socketId(), stored);
+        return CompletableFuture.completedFuture(true);
+    }
+
+    @Override
     public synchronized CompletionStage<String> hold(String socketId, String nodeId, Duration window) {
         Stored stored = find(socketId);
         if (stored == null || !stored.node.equals(nodeId)) {

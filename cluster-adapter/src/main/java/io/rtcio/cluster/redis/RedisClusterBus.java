@@ -131,6 +131,30 @@ public final class RedisClusterBus implements ClusterBus {
         this.handler.set(handler);
     }
 
+    @Override
+    public CompletionStage<Void> stopListening() {
+        if (closed) {
+            return closedFailure();
+        }
+        // The node channel's messages come in order on the subscription connection, before the
+        // answer to UNSUBSCRIBE; the bus thread runs them in that order, then the completion.
+        CompletableFuture<Void> handedOver = new CompletableFuture<>();
+        RedisBackendException.withIntent(redis.unsubscribe(keys.nodeChannel(nodeId)),
+                        "unsubscription of node " + nodeId + " from its channel")
+                .whenComplete((ok, error) -> {
+                    if (error != null) {
+                        handedOver.completeExceptionally(error);
+                        return;
+                    }
+                    try {
+                        inbox.execute(() -> handedOver.complete(null));
+                    } catch (RejectedExecutionException closing) {
+                        handedOver.complete(null);
+                    }
+                });
+        return handedOver;
+    }
+
     /** Stops delivering (queued messages are dropped). The connections belong to the backend. */
     @Override
     public void close() {

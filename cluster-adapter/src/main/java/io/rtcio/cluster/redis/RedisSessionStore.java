@@ -23,6 +23,7 @@ final class RedisSessionStore implements SessionStore {
     private static final LuaScript APPEND = LuaScript.load("session-append");
     private static final LuaScript CLAIM = LuaScript.load("session-claim");
     private static final LuaScript RELEASE = LuaScript.load("session-release");
+    private static final LuaScript RESTORE = LuaScript.load("session-restore");
 
     private final RedisClusterAsyncCommands<String, String> redis;
     private final RedisKeys keys;
@@ -51,6 +52,16 @@ final class RedisSessionStore implements SessionStore {
         CompletionStage<Void> opened = redis.del(k[0], k[1]).thenCompose(deleted -> redis.hset(k[0], fields))
                 .thenApply(count -> null);
         return withIntent(opened, "opening of the session of socket " + session.socketId());
+    }
+
+    @Override
+    public CompletionStage<Boolean> restore(Session session, long generation, long lastOffset) {
+        CompletionStage<Boolean> restored = RESTORE.<Long>run(redis, ScriptOutputType.INTEGER,
+                        new String[] {keys.session(session.socketId())}, session.secret(), session.nodeId(),
+                        session.userId() == null ? "" : session.userId(), session.namespace(),
+                        String.valueOf(Math.max(0, lastOffset)), String.valueOf(Math.max(0, generation)))
+                .thenApply(put -> put != null && put == 1L);
+        return withIntent(restored, "restore of the session of socket " + session.socketId());
     }
 
     @Override

@@ -71,6 +71,30 @@ public abstract class ClusterBusContract extends ClusterContractSupport {
     }
 
     @Test
+    void shouldHandOverWhatArrivedThenReachNobodyAfterStopListening() throws Exception {
+        MessageInbox atB = inbox("b");
+        List<ClusterMessage> before = IntStream.range(0, 20)
+                .mapToObj(i -> toSocket("a", "socket-on-b", "#rtcio:message", "{\"n\":" + i + "}")).toList();
+        for (ClusterMessage message : before) {
+            assertThat(await(bus("a").sendToNodeIfListening("b", message))).as("b listening").isTrue();
+        }
+
+        CompletionStage<Void> stopped = bus("b").stopListening();
+        List<ClusterMessage> handed = new ArrayList<>();
+        for (int i = 0; i < before.size(); i++) {
+            handed.add(atB.next());
+        }
+        await(stopped);
+
+        assertThat(handed).containsExactlyElementsOf(before);
+        assertThat(await(bus("a").sendToNodeIfListening("b", toSocket("a", "socket-on-b", "#rtcio:message", "{}"))))
+                .as("b listening after stopListening").isFalse();
+        assertThat(await(bus("b").sendToNodeIfListening("a", toSocket("b", "socket-on-a", "#rtcio:message", "{}"))))
+                .as("a listening, b still publishing").isTrue();
+        await(bus("b").stopListening()); // idempotent
+    }
+
+    @Test
     void shouldFanOutRoomMessagesToSubscribedOtherNodesOnly() throws Exception {
         MessageInbox atA = inbox("a");
         MessageInbox atB = inbox("b");

@@ -80,6 +80,22 @@ public abstract class SessionStoreContract extends ClusterContractSupport {
     }
 
     @Test
+    void shouldRestoreALostSessionWithItsGenerationAndOffsetsButNeverReplaceOne() {
+        Session lost = new Session("s1", "secret-s1", "a", "alice", "/");
+        assertThat(await(store("a").restore(lost, 2, 7))).as("restored").isTrue();
+        assertThat(await(store("a").restore(new Session("s1", "other", "a", "alice", "/"), 0, 0)))
+                .as("restored over an existing one").isFalse();
+
+        await(store("a").hold("s1", "a", WINDOW));
+        assertThat(await(store("a").append("s1", "a", 1, "ev", "{}", WINDOW)).kept()).as("kept for generation 1").isFalse();
+        assertThat(await(store("a").append("s1", "a", 2, "ev", "{\"n\":8}", WINDOW)).offset()).isEqualTo(8);
+
+        Claim.Recovered recovered = (Claim.Recovered) await(store("b").claim("s1", "secret-s1", "alice", "/", "b", 7));
+        assertThat(recovered.generation()).isEqualTo(3);
+        assertThat(recovered.missed()).containsExactly(new LoggedEvent(8, "ev", "{\"n\":8}"));
+    }
+
+    @Test
     void shouldTellTheOldNodeWhereTheSessionWent() {
         open("s1", "a", null);
         await(store("a").hold("s1", "a", WINDOW));

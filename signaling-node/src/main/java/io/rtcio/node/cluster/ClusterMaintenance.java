@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>Renews this node's lease. A lease that turns out new after the first one means the shared
  *       state forgot this node (Redis restarted empty, or a long partition): the node re-publishes
- *       every socket it owns, its memberships, room passwords and media states, and subscribes
- *       to its rooms again.</li>
+ *       every socket it owns, its memberships, room passwords, media states and recoverable
+ *       sessions, and subscribes to its rooms again.</li>
  *   <li>Reaps dead nodes: for each node whose lease lapsed, one survivor wins the claim and
  *       evicts its sockets from their rooms, telling the rooms as a disconnect would.</li>
  *   <li>After a re-publish, and every few beats, evicts sockets the shared state lists under this
@@ -151,15 +151,20 @@ public final class ClusterMaintenance implements AutoCloseable {
     }
 
     /**
-     * Puts back every socket, membership, password and media state this node owns, and introduces
+     * Puts back every socket, membership, password and media state this node owns, and the
+     * recoverable sessions of its sockets (see {@link SessionRecovery#republish}), and introduces
      * its sockets to members they never met (see {@link RoomService#restore}).
      */
     private CompletionStage<Void> republish() {
         List<CompletableFuture<Void>> steps = new ArrayList<>();
         steps.add(rooms.resubscribeAll().toCompletableFuture());
+        SessionRecovery sessions = recovery;
         for (LocalSocket socket : sockets.all()) {
             steps.add(presence.register(socket.id(), nodeId).toCompletableFuture());
             steps.add(rooms.restore(socket).toCompletableFuture());
+            if (sessions != null) {
+                steps.add(sessions.republish(socket).toCompletableFuture());
+            }
         }
         return CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new));
     }

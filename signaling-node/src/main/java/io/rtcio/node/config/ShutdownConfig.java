@@ -17,8 +17,10 @@ public record ShutdownConfig(Duration readyDelay, Duration drain) {
     public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(10);
 
     /**
-     * The most the node spends after the drain window: telling rooms of sockets still there,
-     * stopping the transport, giving the lease back. An orchestrator's grace period must cover
+     * The most the node spends after the drain window: waiting for the last wave's clients to
+     * close their transports (1.25 s at most), telling rooms of sockets still there, stopping the
+     * transport, stopping listening on the bus and keeping what it received (2 s at most), giving
+     * the lease back. An orchestrator's grace period must cover
      * {@code readyDelay + drain + STOP_BUDGET} (the Helm chart's margin does).
      */
     public static final Duration STOP_BUDGET = Duration.ofSeconds(10);

@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * routing here) a few at a time instead of all at once.
  *
  * <p>What closing one socket means is the hook {@code closeTransport}: the node passes one that
- * closes the socket's Engine.IO transport, never a socket.io DISCONNECT (after which
- * socket.io-client would not reconnect). Each socket is handed to it once. Sockets that arrive
+ * asks the client to close the socket's Engine.IO transport itself, never a socket.io DISCONNECT
+ * (after which socket.io-client would not reconnect). Each socket is handed to it once. Sockets that arrive
  * during the drain are included in the later waves. The drain ends early once no socket is left,
  * and at the end of the window at the latest; what is still there then is the caller's to close.
  *

@@ -18,6 +18,7 @@ import io.rtcio.node.session.PublicIds;
 import io.rtcio.node.session.SocketRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,10 +26,12 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,8 +60,11 @@ public final class SessionRecovery {
     private static final Logger log = LoggerFactory.getLogger(SessionRecovery.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** What a successful claim hands to the admission of the recovered socket. */
-    public record Ticket(String socketId, String secret, String previousNode, long generation,
+    /**
+     * What a successful claim hands to the admission of the recovered socket; {@code offset} is the
+     * last one the client had.
+     */
+    public record Ticket(String socketId, String secret, String previousNode, long generation, long offset,
                          List<SessionStore.LoggedEvent> missed) {
     }
 
@@ -74,6 +80,17 @@ public final class SessionRecovery {
     private final SignalingMetrics metrics;
     private final Map<UUID, Ticket> tickets = new ConcurrentHashMap<>();
     private final Map<String, ScheduledFuture<?>> graces = new ConcurrentHashMap<>();
+    /** Events for held sockets on their way to a session's log (or to the session's new node). */
+    private final Set<CompletableFuture<?>> keeping = ConcurrentHashMap.newKeySet();
+    /**
+     * Sockets claimed here that are not admitted yet (claim in flight, or ticket waiting), with the
+     * events forwarded to them meanwhile: the claim moves the session at once, so the old node may
+     * forward an event before the socket exists here. Guarded by itself.
+     */
+    private final Map<String, List<String[]>> early = new HashMap<>();
+
+    /** How long events forwarded ahead of their socket's admission wait for it. */
+    private static final Duration EARLY_WAIT = Duration.ofSeconds(10);
 
     public SessionRecovery(NodeConfig.RecoveryConfig config, String nodeId, SessionStore store, SocketRegistry sockets,
                            RoomService rooms, PresenceStore presence, MediaStateStore mediaStates, ClusterBus bus,
@@ -118,21 +135,56 @@ public final class SessionRecovery {
         }
         String socketId = pid.substring(0, dot);
         String secret = pid.substring(dot + 1);
+        List<String[]> waiting = expectForwards(socketId);
         return store.claim(socketId, secret, identity.userId(), namespace, nodeId, offset)
                 .thenAccept(claim -> {
                     metrics.recovery(claim instanceof SessionStore.Claim.Recovered
                             ? SignalingMetrics.RecoveryOutcome.RECOVERED : SignalingMetrics.RecoveryOutcome.REFUSED);
                     if (claim instanceof SessionStore.Claim.Recovered recovered) {
                         tickets.put(engineSession, new Ticket(socketId, secret, recovered.previousNode(),
-                                recovered.generation(), recovered.missed()));
+                                recovered.generation(), offset, recovered.missed()));
                     } else {
+                        dropForwards(socketId, waiting);
                         log.debug("not recovering socket {}: {}", socketId, ((SessionStore.Claim.Refused) claim).reason());
                     }
                 })
                 .exceptionally(error -> {
+                    dropForwards(socketId, waiting);
                     log.warn("cannot recover a session now (a new one is made): {}", error.toString());
                     return null;
                 });
+    }
+
+    /** From now on, events forwarded to {@code socketId} before it is admitted here wait for it. */
+    private List<String[]> expectForwards(String socketId) {
+        List<String[]> waiting = new ArrayList<>();
+        synchronized (early) {
+            early.put(socketId, waiting);
+        }
+        try {
+            timers.schedule(() -> dropForwards(socketId, waiting), EARLY_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            // the node is stopping: nothing will be admitted any more
+        }
+        return waiting;
+    }
+
+    private void dropForwards(String socketId, List<String[]> waiting) {
+        synchronized (early) {
+            early.remove(socketId, waiting);
+        }
+    }
+
+    /** Hands the events forwarded to {@code socket} ahead of its admission to it (it buffers them). */
+    private void deliverEarlyForwards(LocalSocket socket) {
+        synchronized (early) {
+            List<String[]> waiting = early.remove(socket.id());
+            if (waiting != null) {
+                for (String[] event : waiting) {
+                    socket.send(event[0], new RawValue(event[1]));
+                }
+            }
+        }
     }
 
     private static long offsetOf(Object offset) {
@@ -157,12 +209,37 @@ public final class SessionRecovery {
 
     /** A claim whose socket was not admitted after all: its session ends, as a departure. */
     public void abandon(Ticket ticket) {
+        synchronized (early) {
+            early.remove(ticket.socketId());
+        }
         log.info("socket {} was recovered but not admitted; it departs", ticket.socketId());
         store.release(ticket.socketId(), nodeId)
                 .thenCompose(released -> tellPreviousNode(ticket))
                 .thenCompose(ok -> rooms.evict(ticket.socketId()))
                 .thenCompose(ok -> presence.unregister(ticket.socketId()))
                 .exceptionally(error -> null);
+    }
+
+    /**
+     * Puts the session of {@code socket} back into the store after the store lost it (Redis came
+     * back empty), as it was: same holder generation, offsets going on after the last one its
+     * client was given, held again when the socket is held. Does nothing when the store still has
+     * a session for it. Never fails.
+     */
+    public CompletionStage<Void> republish(LocalSocket socket) {
+        if (!enabled() || socket.secret() == null || socket.hasMovedAway() || socket.leftCleanly()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        SessionStore.Session session = new SessionStore.Session(socket.id(), socket.secret(), nodeId, socket.userId(),
+                socket.namespace());
+        return store.restore(session, socket.generation(), socket.lastOffset())
+                .thenCompose(restored -> restored && socket.isHeld()
+                        ? store.hold(socket.id(), nodeId, config.window()).thenApply(holder -> (Void) null)
+                        : CompletableFuture.<Void>completedFuture(null))
+                .exceptionally(error -> {
+                    log.debug("session of socket {} not put back: {}", socket.id(), error.toString());
+                    return null;
+                });
     }
 
     /** A new socket's session, recoverable from now on. */
@@ -186,6 +263,8 @@ public final class SessionRecovery {
         log.info("socket recovered (was on node {}, {} missed events)", ticket.previousNode(), ticket.missed().size());
         LocalSocket superseded = sockets.takeSuperseded(socket.id());
         cancelGrace(socket.id());
+        socket.offsetAtLeast(ticket.offset());
+        deliverEarlyForwards(socket);
         return presence.register(socket.id(), nodeId)
                 .thenCompose(ok -> rooms.resume(socket, mediaStates))
                 .thenCompose(ok -> superseded != null ? forgetSuperseded(superseded) : tellPreviousNode(ticket))
@@ -307,25 +386,49 @@ public final class SessionRecovery {
             log.debug("dropping an event for held socket {}: {}", socketId, e.toString());
             return;
         }
-        store.append(socketId, nodeId, generation, event, json, config.window()).whenComplete((appended, error) -> {
-            if (error != null) {
-                log.debug("an event for held socket {} is lost: {}", socketId, error.toString());
-            } else if (appended.moved() != null) {
-                forward(appended.moved(), socketId, event, json);
-            }
-        });
+        tracked(store.append(socketId, nodeId, generation, event, json, config.window()).thenCompose(appended ->
+                appended.moved() != null ? forward(appended.moved(), socketId, event, json)
+                        : CompletableFuture.<Void>completedFuture(null)))
+                .whenComplete((ok, error) -> {
+                    if (error != null) {
+                        log.debug("an event for held socket {} is lost: {}", socketId, error.toString());
+                    }
+                });
     }
 
-    private void forward(String node, String socketId, String event, String json) {
+    /** Counts {@code stage} among the events being kept until it completes (see {@link #awaitKept}). */
+    private <T> CompletionStage<T> tracked(CompletionStage<T> stage) {
+        CompletableFuture<T> future = stage.toCompletableFuture();
+        keeping.add(future);
+        future.whenComplete((result, error) -> keeping.remove(future));
+        return future;
+    }
+
+    /**
+     * Waits, at most {@code timeout}, until the events for held sockets this node is keeping (in
+     * their sessions' logs, or forwarding to where the session went) are kept: a stopping node
+     * calls it once nothing new reaches it, before it lets go of the shared state.
+     */
+    public void awaitKept(Duration timeout) {
+        try {
+            CompletableFuture.allOf(keeping.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.debug("not every event for a held socket was kept: {}", e.toString());
+        }
+    }
+
+    private CompletionStage<Void> forward(String node, String socketId, String event, String json) {
         if (node.equals(nodeId)) {
             // Superseded here by a newer holder (recovered on this same node).
             LocalSocket now = sockets.byId(socketId);
             if (now != null) {
                 now.send(event, new RawValue(json));
             }
-            return;
+            return CompletableFuture.completedFuture(null);
         }
-        bus.sendToNode(node, forwarded(socketId, event, json)).exceptionally(error -> null);
+        return bus.sendToNode(node, forwarded(socketId, event, json)).exceptionally(error -> null);
     }
 
     private ClusterMessage forwarded(String socketId, String event, String json) {
@@ -350,7 +453,7 @@ public final class SessionRecovery {
         if (!enabled()) {
             return CompletableFuture.completedFuture(false);
         }
-        return store.append(socketId, nodeId, -1, event, payloadJson, config.window()).thenCompose(appended -> {
+        return tracked(store.append(socketId, nodeId, -1, event, payloadJson, config.window())).thenCompose(appended -> {
             if (appended.kept()) {
                 return CompletableFuture.completedFuture(true);
             }
@@ -396,9 +499,26 @@ public final class SessionRecovery {
         try {
             JsonNode envelope = JSON.readTree(payloadJson);
             if (envelope.isArray() && envelope.size() == 3 && envelope.get(0).isTextual() && envelope.get(1).isTextual()) {
-                LocalSocket target = sockets.byId(envelope.get(0).asText());
-                if (target != null) {
-                    target.send(envelope.get(1).asText(), new RawValue(envelope.get(2).toString()));
+                String socketId = envelope.get(0).asText();
+                String event = envelope.get(1).asText();
+                String json = envelope.get(2).toString();
+                synchronized (early) {
+                    List<String[]> waiting = early.get(socketId);
+                    LocalSocket target = sockets.byId(socketId);
+                    if (waiting != null && (target == null || target.isHeld())) {
+                        // Not admitted here yet (a held socket here is its previous holder).
+                        waiting.add(new String[] {event, json});
+                        return;
+                    }
+                    if (target == null) {
+                        log.debug("dropping an event forwarded to socket {}: it is not here", socketId);
+                        return;
+                    }
+                    if (waiting != null) {
+                        // Admitted, not resumed yet: what came first goes first.
+                        deliverEarlyForwards(target);
+                    }
+                    target.send(event, new RawValue(json));
                 }
             }
         } catch (JsonProcessingException e) {

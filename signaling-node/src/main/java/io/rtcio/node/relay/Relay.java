@@ -96,7 +96,13 @@ public final class Relay {
                                                 Map<String, Object> payload, String payloadJson) {
         if (nodeId.equals(bus.localNode())) {
             LocalSocket local = sockets.byId(targetId);
-            boolean deliver = local != null && deliveryGuard.test(local, senderId);
+            if (local == null) {
+                // Not registered here for a moment: between the drop of its transport and its hold
+                // (or after its session moved on). Its session's log keeps the relay, or the node
+                // that recovered it gets it, as for a relay sent to a node that does not listen.
+                return unheard.keep(targetId, nodeId, event, payloadJson != null ? payloadJson : encode(payload));
+            }
+            boolean deliver = deliveryGuard.test(local, senderId);
             if (deliver) {
                 local.send(event, payloadJson != null ? new RawValue(payloadJson) : payload);
             }

@@ -57,6 +57,7 @@ public final class LocalSocket {
     private BiConsumer<String, Object> keeper;
     private volatile boolean cleanLeave;
     private volatile boolean movedAway;
+    private volatile long lastOffset;
 
     /** Where what is sent to this socket goes. */
     private enum Outlet {
@@ -109,6 +110,18 @@ public final class LocalSocket {
 
     void generation(long value) {
         generation = value;
+    }
+
+    /** The highest session-log offset this socket's client was given (0: none), where its next recovery starts. */
+    public long lastOffset() {
+        return lastOffset;
+    }
+
+    /** The client came with {@code offset} (a recovery): no lower offset is its last one. */
+    public void offsetAtLeast(long offset) {
+        synchronized (outletLock) {
+            lastOffset = Math.max(lastOffset, offset);
+        }
     }
 
     /** Marks the coming disconnect as a clean leave (announced at once, not recoverable). */
@@ -184,6 +197,9 @@ public final class LocalSocket {
         synchronized (outletLock) {
             for (Object[] event : missed) {
                 client.sendEvent((String) event[0], event[1], event[2]);
+                if (event[2] instanceof String offset) {
+                    lastOffset = Math.max(lastOffset, Long.parseLong(offset));
+                }
             }
             List<Object[]> waiting = buffered == null ? List.of() : buffered;
             buffered = null;
@@ -403,9 +419,11 @@ public final class LocalSocket {
     }
 
     /**
-     * Closes the transport from the server side without telling the socket.io client, which
-     * therefore reconnects by itself and recovers its session (on whichever node it reaches):
-     * an abrupt drop, as a drain needs.
+     * Cuts the transport now, from the server side, without a socket.io DISCONNECT: for a transport
+     * left behind by a session that was recovered on another connection (its client is elsewhere
+     * already and will not read anything more from it). Not what a drain does to a live client:
+     * that is {@link #closeTransport}, which lets the client close it itself so that nothing it
+     * wrote is lost.
      */
     public void dropTransport() {
         if (client instanceof NamespaceClient namespaceClient) {
@@ -433,10 +451,12 @@ public final class LocalSocket {
     }
 
     /**
-     * Closes this socket's transport at the Engine.IO level, without a socket.io DISCONNECT: the
-     * client sees {@code transport close} and reconnects by itself (to another node when this one
-     * is draining). An abrupt drop: with recovery on, the socket is held for its departure grace and
-     * its session resumes wherever the client reconnects; otherwise its rooms are told it left.
+     * Asks the client to close this socket's transport itself, without a socket.io DISCONNECT, and
+     * cuts it a second later if it does not ({@link TransportChannels#closeTransport}): the client
+     * reconnects by itself (to another node when this one is draining), and what it wrote before
+     * it closed is still read and handled. An abrupt drop: with recovery on, the socket is held
+     * for its departure grace and its session resumes wherever the client reconnects; otherwise
+     * its rooms are told it left.
      */
     public void closeTransport() {
         if (client instanceof NamespaceClient namespaceClient) {

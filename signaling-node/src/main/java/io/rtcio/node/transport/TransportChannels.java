@@ -6,7 +6,9 @@ import com.corundumstudio.socketio.protocol.Packet;
 import com.corundumstudio.socketio.protocol.PacketType;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -29,11 +31,45 @@ public final class TransportChannels {
      */
     private static final long POLL_RETURN_MS = 1_000;
 
-    /** How long a WebSocket client has to close its connection after the server's CLOSE packet. */
+    /** How long a WebSocket client has to close its connection after {@link #RECONNECT_FRAME}. */
     private static final long CLOSE_ANSWER_MS = 1_000;
 
-    /** Sessions whose WebSocket the server asked to close: their close frame is an answer, not a leave. */
+    /**
+     * What the server writes on a WebSocket to make its client close that transport itself and
+     * reconnect: one text frame that is no Engine.IO packet. Engine.IO's own CLOSE packet does not
+     * do it: engine.io-client (socket.io-client 4.x) acts on it over long-polling only and ignores
+     * it on a WebSocket. A frame whose first character is not a packet type (0-6; {@code b} starts
+     * a base64 message) is decoded by engine.io-parser as its parser-error packet, and
+     * engine.io-client handles that as a transport error there and then: it closes the WebSocket
+     * (the client's close frame follows everything it wrote before), socket.io-client is
+     * disconnected at once ({@code transport error}) and keeps later emits in its send buffer, and
+     * its Manager reconnects and recovers the session. engine.io-client-java does the same (its
+     * parser's error packet, then {@code transport error}). {@code x} is a packet type in no
+     * Engine.IO version.
+     */
+    static final String RECONNECT_FRAME = "x";
+
+    /** Sessions whose client the server asked to close its WebSocket: their close frame is an answer, not a leave. */
     private static final Set<UUID> SERVER_CLOSED = ConcurrentHashMap.newKeySet();
+
+    /** WebSockets whose client was asked to close them ({@link #closeTransport}) and that are still open. */
+    private static final Set<Channel> ANSWER_PENDING = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Waits until every WebSocket whose client was asked to close it is closed (by the client, or
+     * cut off after {@link #CLOSE_ANSWER_MS}): a stopping server that closed them itself first
+     * would lose what the clients wrote just before they read the request.
+     */
+    public static void awaitAnswers() {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_ANSWER_MS + 250);
+        for (Channel channel : List.copyOf(ANSWER_PENDING)) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            channel.closeFuture().awaitUninterruptibly(left, TimeUnit.NANOSECONDS);
+        }
+    }
 
     /** Whether the server itself is closing the WebSocket of {@code session} ({@link #closeTransport}). */
     static boolean closedByServer(UUID session) {
@@ -101,8 +137,9 @@ public final class TransportChannels {
     }
 
     /**
-     * Ends the session from the server side without a DISCONNECT packet: the connection is closed
-     * (and a polling session ended), so socket.io-client sees a transport close and reconnects.
+     * Ends the session from the server side now, without a DISCONNECT packet: the connection is
+     * closed (and a polling session ended). For a transport whose client already went on with a
+     * new one; a live client is asked to close its own instead ({@link #closeTransport}).
      */
     public static void dropTransport(ClientHead head) {
         Channel channel = CHANNELS.remove(head.getSessionId());
@@ -115,25 +152,29 @@ public final class TransportChannels {
     }
 
     /**
-     * Ends the session at the Engine.IO level only, as a load balancer would: the client is sent
-     * an Engine.IO CLOSE packet on its current transport. No socket.io DISCONNECT is sent:
-     * socket.io-client reports {@code transport close} and reconnects by itself (after a
-     * DISCONNECT it would not). socket.io-client acts on that packet over long-polling only; a
-     * WebSocket is therefore closed here a second later (a client that closes it first saves the
-     * wait), and its close frame meanwhile is not the client leaving on purpose. A frame the
-     * client sends just as the connection is cut is lost. The
-     * session's namespaces see a disconnect, as with any transport close.
+     * Ends the session at the Engine.IO level only, so that the client reconnects by itself and
+     * recovers its session (no socket.io DISCONNECT: after one, socket.io-client would not
+     * reconnect). The client is asked to close its transport itself, so that nothing it writes is
+     * lost: on a WebSocket with {@link #RECONNECT_FRAME}, after which the server goes on reading
+     * (and handling) what the client wrote until its close frame, which is an answer, not the
+     * client leaving on purpose; a client that does not close within {@link #CLOSE_ANSWER_MS} is
+     * cut off then. Over long-polling with an Engine.IO CLOSE packet, which socket.io-client acts
+     * on there. The session's namespaces see a disconnect, as with any transport close.
      */
     public static void closeTransport(ClientHead head) {
         UUID session = head.getSessionId();
         Channel channel = CHANNELS.get(session);
         if (head.getCurrentTransport() == Transport.WEBSOCKET && channel != null) {
             SERVER_CLOSED.add(session);
+            ANSWER_PENDING.add(channel);
             channel.closeFuture().addListener(closed -> {
+                ANSWER_PENDING.remove(channel);
                 CHANNELS.remove(session, channel);
                 channel.eventLoop().schedule(() -> SERVER_CLOSED.remove(session), CLOSE_ANSWER_MS, TimeUnit.MILLISECONDS);
             });
-            head.send(new Packet(PacketType.CLOSE, head.getEngineIOVersion()), Transport.WEBSOCKET);
+            // From the channel's event loop: behind every packet sent to the client before its
+            // output was diverted (those writes are queued there already).
+            channel.eventLoop().execute(() -> channel.writeAndFlush(new TextWebSocketFrame(RECONNECT_FRAME)));
             channel.eventLoop().schedule(() -> {
                 channel.close();
             }, CLOSE_ANSWER_MS, TimeUnit.MILLISECONDS);
