@@ -88,6 +88,10 @@ final class CorsHandler extends ChannelDuplexHandler {
             headers.remove(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN);
             headers.remove(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS);
             allowOrigin(headers, ctx.channel().attr(REQUEST_ORIGIN).get());
+            // netty-socketio closes the connection after every response it writes; saying so keeps
+            // clients from sending their next request on a connection that is about to close
+            // (a POST lost that way is a transport error for socket.io-client).
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
         ctx.write(msg, promise);
     }

@@ -76,6 +76,20 @@ class CorsUnitTests {
     }
 
     @Test
+    void aPollingResponseSaysTheConnectionCloses() throws Exception {
+        int port = Integer.parseInt(exact.url(0).substring(exact.url(0).lastIndexOf(':') + 1));
+        try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(("GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Origin: " + APP + "\r\nConnection: keep-alive\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            // The server closes after its response, so reading to the end ends.
+            String response = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            String head = response.substring(0, response.indexOf("\r\n\r\n")).toLowerCase(java.util.Locale.ROOT);
+            assertThat(head).startsWith("http/1.1 200").contains("\r\nconnection: close");
+        }
+    }
+
+    @Test
     void aRefusedOriginGetsNoPollingSession() throws Exception {
         HttpResponse<String> response = handshake(exact, EVIL);
 
