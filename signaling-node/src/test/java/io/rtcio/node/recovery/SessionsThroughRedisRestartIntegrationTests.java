@@ -60,26 +60,48 @@ class SessionsThroughRedisRestartIntegrationTests {
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> "proc-1".equals(Resp.call(redis.port(), "GET",
                     PREFIX + ":socket:" + id + ":node")));
 
+            // And relays route again end to end (both nodes re-published, buses listening): a probe
+            // from bob reaches alice live before she drops; else the relays below could be refused.
+            // One probe at a time, each given a second, so that none is still on its way at the drop.
+            java.util.concurrent.atomic.AtomicInteger probes = new java.util.concurrent.atomic.AtomicInteger();
+            Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> {
+                int probe = probes.incrementAndGet();
+                bob.emit("#rtcio:message", Map.of("target", id, "data", Map.of("probe", probe)));
+                try {
+                    Awaitility.await().atMost(Duration.ofSeconds(1)).until(() -> alice.receivedSoFar("#rtcio:message")
+                            .stream().anyMatch(r -> Integer.valueOf(probe).equals(((Map<?, ?>) r.payload().get("data")).get("probe"))));
+                    return true;
+                } catch (org.awaitility.core.ConditionTimeoutException notYet) {
+                    return false;
+                }
+            });
+
             alice.retarget(nowhere);
             alice.drop();
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> (Long) Resp.call(redis.port(), "PTTL", session) > 0);
             for (int i = 1; i <= 3; i++) {
                 bob.emit("#rtcio:message", Map.of("target", id, "data", Map.of("seq", i)));
             }
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> ((List<?>) Resp.call(redis.port(), "LRANGE",
-                    PREFIX + ":session:{" + id + "}:log", "0", "-1")).size() == 3);
+            Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat((List<?>) Resp.call(redis.port(),
+                    "LRANGE", PREFIX + ":session:{" + id + "}:log", "0", "-1")).as("the session's log").hasSize(3));
             alice.retarget(nodes.url(1));
 
             RecoveringClient.Connect again = alice.awaitConnect(2, Duration.ofSeconds(10));
             assertThat(again.recovered()).as("socket.recovered").isTrue();
             assertThat(again.socketId()).isEqualTo(id);
-            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> alice.receivedSoFar("#rtcio:message").size() >= 3);
-            assertThat(alice.receivedSoFar("#rtcio:message"))
-                    .extracting(r -> (Object) ((Map<?, ?>) r.payload().get("data")).get("seq")).containsExactly(1, 2, 3);
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> sequenced(alice).size() >= 3);
+            assertThat(sequenced(alice)).containsExactly(1, 2, 3);
             bob.expectNone("#rtcio:peer-left", QUIET);
             bob.expectNone("user-disconnected", Duration.ZERO);
             List.of(alice, bob).forEach(TestClient::close);
         }
+    }
+
+    /** The {@code seq} of each relay {@code client} got, in order, leaving out the probes. */
+    private static List<Object> sequenced(TestClient client) {
+        return client.receivedSoFar("#rtcio:message").stream()
+                .map(r -> (Object) ((Map<?, ?>) r.payload().get("data")).get("seq"))
+                .filter(java.util.Objects::nonNull).toList();
     }
 
     private static void join(TestClient client, String name) {
