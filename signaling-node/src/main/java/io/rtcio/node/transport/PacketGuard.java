@@ -373,37 +373,27 @@ final class PacketGuard extends ChannelInboundHandlerAdapter {
         event.setData(packet.eventArgs());
         if (packet.ackId() >= 0) {
             event.setAckId(packet.ackId());
-            deliver(client, event, packet.nettyNamespace(), transport);
-            return;
         }
-        dispatch(client, event, packet.nettyNamespace());
+        deliver(client, event, packet.nettyNamespace(), transport);
     }
 
     /**
-     * Hands an event without an ack straight to its namespace. netty-socketio's packet listener
-     * would also cancel and re-arm the session's ping timeout for it, a timer-wheel entry and two
-     * map writes per event (7% of a relay's CPU); the timeout is re-armed by every PONG instead,
-     * as socket.io's own server does (its liveness check is the answer to its pings, not traffic).
+     * Hands a decoded packet to netty-socketio, as the socket of its namespace. An event without an
+     * ack goes straight to the namespace: netty-socketio's packet listener would also cancel and
+     * re-arm the session's ping timeout for it, a timer-wheel entry and two map writes per event
+     * (7% of a relay's CPU); the timeout is re-armed by every PONG instead, as socket.io's own
+     * server does (its liveness check is the answer to its pings, not traffic).
      */
-    private void dispatch(ClientHead client, Packet event, String nsp) {
-        Namespace namespace = netty.namespaces().get(nsp);
-        NamespaceClient namespaceClient = namespace == null ? null : client.getChildClient(namespace);
-        if (namespaceClient == null) {
-            log.debug("dropping an event for a namespace this session is not connected to");
-            return;
-        }
-        List<Object> args = event.getData();
-        namespace.onEvent(namespaceClient, event.getName(), args == null ? List.of() : args,
-                new AckRequest(event, namespaceClient));
-    }
-
-    /** Hands a decoded packet to netty-socketio, as the socket of its namespace. */
     private void deliver(ClientHead client, Packet packet, String nsp, Transport transport) {
         NettyParts parts = netty;
         Namespace namespace = parts.namespaces().get(nsp);
         NamespaceClient namespaceClient = namespace == null ? null : client.getChildClient(namespace);
         if (namespaceClient == null) {
             log.debug("dropping a {} for a namespace this session is not connected to", packet.getType());
+            return;
+        }
+        if (packet.getSubType() == PacketType.EVENT && !packet.isAckRequested()) {
+            namespace.onEvent(namespaceClient, packet.getName(), packet.getData(), new AckRequest(packet, namespaceClient));
             return;
         }
         parts.listener().onPacket(packet, namespaceClient, transport);
