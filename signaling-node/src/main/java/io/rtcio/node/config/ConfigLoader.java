@@ -88,7 +88,8 @@ public final class ConfigLoader {
                 new SecurityConfigLoader(env).load(),
                 NamespaceConfig.parseList(raw("NAMESPACES")),
                 shutdown(),
-                recovery());
+                recovery(),
+                integer("IO_THREADS", Runtime.getRuntime().availableProcessors(), 1, 256));
     }
 
     private ShutdownConfig shutdown() {

@@ -27,6 +27,7 @@ import java.util.List;
  * @param namespaces      extra socket.io namespaces besides {@code /} ({@code NAMESPACES})
  * @param shutdown        readiness delay and drain window of a graceful stop ({@code SHUTDOWN_*})
  * @param recovery        connection-state recovery and the grace before departures
+ * @param ioThreads       socket.io event-loop threads ({@code IO_THREADS}; default: one per available CPU)
  */
 public record NodeConfig(
         String host,
@@ -48,7 +49,8 @@ public record NodeConfig(
         SecurityConfig security,
         List<NamespaceConfig> namespaces,
         ShutdownConfig shutdown,
-        RecoveryConfig recovery) {
+        RecoveryConfig recovery,
+        int ioThreads) {
 
     public static final int DEFAULT_PORT = 3001;
     public static final int DEFAULT_MANAGEMENT_PORT = 8081;
@@ -59,6 +61,9 @@ public record NodeConfig(
     public static final int DEFAULT_MAX_FRAME_BYTES = 4 * 1024 * 1024;
 
     public NodeConfig {
+        if (ioThreads < 1) {
+            throw new IllegalArgumentException("ioThreads must be at least 1");
+        }
         allowedOrigins = List.copyOf(allowedOrigins);
         namespaces = List.copyOf(namespaces);
     }
@@ -72,35 +77,35 @@ public record NodeConfig(
     public NodeConfig withPorts(int newPort, int newManagementPort) {
         return new NodeConfig(host, newPort, newManagementPort, nodeId, allowedOrigins, maxPeers, turn, redisUrl,
                 keyPrefix, jsonLogs, pingInterval, pingTimeout, maxEventBytes, maxFrameBytes, heartbeat, lease,
-                security, namespaces, shutdown, recovery);
+                security, namespaces, shutdown, recovery, ioThreads);
     }
 
     /** A copy with another node id. */
     public NodeConfig withNodeId(String newNodeId) {
         return new NodeConfig(host, port, managementPort, newNodeId, allowedOrigins, maxPeers, turn, redisUrl,
                 keyPrefix, jsonLogs, pingInterval, pingTimeout, maxEventBytes, maxFrameBytes, heartbeat, lease,
-                security, namespaces, shutdown, recovery);
+                security, namespaces, shutdown, recovery, ioThreads);
     }
 
     /** A copy with another room limit. */
     public NodeConfig withMaxPeers(int newMaxPeers) {
         return new NodeConfig(host, port, managementPort, nodeId, allowedOrigins, newMaxPeers, turn, redisUrl,
                 keyPrefix, jsonLogs, pingInterval, pingTimeout, maxEventBytes, maxFrameBytes, heartbeat, lease,
-                security, namespaces, shutdown, recovery);
+                security, namespaces, shutdown, recovery, ioThreads);
     }
 
     /** A copy with other security settings (embedding applications and tests). */
     public NodeConfig withSecurity(SecurityConfig newSecurity) {
         return new NodeConfig(host, port, managementPort, nodeId, allowedOrigins, maxPeers, turn, redisUrl,
                 keyPrefix, jsonLogs, pingInterval, pingTimeout, maxEventBytes, maxFrameBytes, heartbeat, lease,
-                newSecurity, namespaces, shutdown, recovery);
+                newSecurity, namespaces, shutdown, recovery, ioThreads);
     }
 
     /** A copy with other recovery settings (tests). */
     public NodeConfig withRecovery(RecoveryConfig newRecovery) {
         return new NodeConfig(host, port, managementPort, nodeId, allowedOrigins, maxPeers, turn, redisUrl,
                 keyPrefix, jsonLogs, pingInterval, pingTimeout, maxEventBytes, maxFrameBytes, heartbeat, lease,
-                security, namespaces, shutdown, newRecovery);
+                security, namespaces, shutdown, newRecovery, ioThreads);
     }
 
     /**
@@ -132,7 +137,7 @@ public record NodeConfig(
     public NodeConfig withShutdown(ShutdownConfig newShutdown) {
         return new NodeConfig(host, port, managementPort, nodeId, allowedOrigins, maxPeers, turn, redisUrl,
                 keyPrefix, jsonLogs, pingInterval, pingTimeout, maxEventBytes, maxFrameBytes, heartbeat, lease,
-                security, namespaces, newShutdown, recovery);
+                security, namespaces, newShutdown, recovery, ioThreads);
     }
 
     /**

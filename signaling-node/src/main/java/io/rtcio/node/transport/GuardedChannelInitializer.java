@@ -9,6 +9,7 @@ import com.corundumstudio.socketio.handler.InPacketHandler;
 import com.corundumstudio.socketio.handler.PacketListener;
 import com.corundumstudio.socketio.namespace.NamespacesHub;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.rtcio.node.ratelimit.RateLimiter;
 import java.lang.reflect.Field;
 
@@ -25,6 +26,8 @@ import java.lang.reflect.Field;
  * fields are not there).
  */
 final class GuardedChannelInitializer extends SocketIOChannelInitializer {
+
+    static final String FLUSH_CONSOLIDATION = "flush-consolidation";
 
     private static final PostReplyDeferral POST_REPLY_DEFERRAL = new PostReplyDeferral();
     private static final TransportErrorHandler TRANSPORT_ERRORS = new TransportErrorHandler();
@@ -74,6 +77,11 @@ final class GuardedChannelInitializer extends SocketIOChannelInitializer {
     @Override
     protected void addSocketioHandlers(ChannelPipeline pipeline) {
         super.addSocketioHandlers(pipeline);
+        // Next to the socket: writes flushed while no read is in progress on this channel (a relay
+        // from another socket, a bus delivery) are flushed once at the end of the event loop's
+        // current batch, so the relays one read brings for one target leave in one write(2).
+        pipeline.addFirst(FLUSH_CONSOLIDATION, new FlushConsolidationHandler(
+                FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
         pipeline.addBefore(PACKET_HANDLER, CorsHandler.NAME, cors);
         // Before the CORS handler: after the upgrade the WebSocket encoder takes the HTTP codec's
         // place in front of it, so the close frame written here is encoded.

@@ -2,6 +2,7 @@ package io.rtcio.node.transport;
 
 import com.corundumstudio.socketio.AckMode;
 import com.corundumstudio.socketio.Configuration;
+import io.netty.channel.epoll.Epoll;
 import com.corundumstudio.socketio.SocketIOChannelInitializer;
 import com.corundumstudio.socketio.SocketIOServer;
 import com.corundumstudio.socketio.scheduler.CancelableScheduler;
@@ -77,6 +78,13 @@ public final class SignalingServer implements AutoCloseable {
         OriginPolicy origins = new OriginPolicy(config.allowedOrigins());
         settings.setAuthorizationListener(origins);
         settings.setExceptionListener(new QuietExceptionListener());
+        // One acceptor thread is plenty (Netty's default is two per CPU). One worker per CPU, not
+        // Netty's two: a relay between sockets on different event loops costs a task hand-off and a
+        // wake-up of the other loop, and more loops than CPUs only add such wake-ups (measured in
+        // docs/performance.md, "Event loops"). Linux's native epoll transport when it loads.
+        settings.setBossThreads(1);
+        settings.setWorkerThreads(config.ioThreads());
+        settings.setUseLinuxNativeEpoll(Epoll.isAvailable());
         settings.getSocketConfig().setTcpNoDelay(true);
         settings.getSocketConfig().setReuseAddress(true);
 
