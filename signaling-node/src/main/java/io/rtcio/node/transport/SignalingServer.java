@@ -2,7 +2,6 @@ package io.rtcio.node.transport;
 
 import com.corundumstudio.socketio.AckMode;
 import com.corundumstudio.socketio.Configuration;
-import io.netty.channel.epoll.Epoll;
 import com.corundumstudio.socketio.SocketIOChannelInitializer;
 import com.corundumstudio.socketio.SocketIOServer;
 import com.corundumstudio.socketio.scheduler.CancelableScheduler;
@@ -81,10 +80,10 @@ public final class SignalingServer implements AutoCloseable {
         // One acceptor thread is plenty (Netty's default is two per CPU). One worker per CPU, not
         // Netty's two: a relay between sockets on different event loops costs a task hand-off and a
         // wake-up of the other loop, and more loops than CPUs only add such wake-ups (measured in
-        // docs/performance.md, "Event loops"). Linux's native epoll transport when it loads.
+        // docs/performance.md, "Event loops"). NIO, not the native epoll transport: its gain was
+        // within noise, and its bind failure is not a BindException an operator recognises.
         settings.setBossThreads(1);
         settings.setWorkerThreads(config.ioThreads());
-        settings.setUseLinuxNativeEpoll(Epoll.isAvailable());
         settings.getSocketConfig().setTcpNoDelay(true);
         settings.getSocketConfig().setReuseAddress(true);
 
