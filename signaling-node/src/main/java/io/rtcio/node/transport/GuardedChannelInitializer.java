@@ -27,7 +27,7 @@ import java.lang.reflect.Field;
  */
 final class GuardedChannelInitializer extends SocketIOChannelInitializer {
 
-    static final String FLUSH_CONSOLIDATION = "flush-consolidation";
+    private static final String FLUSH_CONSOLIDATION = "flush-consolidation";
 
     private static final PostReplyDeferral POST_REPLY_DEFERRAL = new PostReplyDeferral();
     private static final TransportErrorHandler TRANSPORT_ERRORS = new TransportErrorHandler();
