@@ -231,7 +231,7 @@ class ChartUnitTests {
         MATRIX.forEach(v -> renders.add(Chart.render(v, Map.of())));
         renders.add(Chart.render("hpa", Map.of("config.rateLimit.burst", 200, "config.namespaces", "/calls:rtcio",
                 "auth.mode", "hs256", "auth.jwtSecret", "x".repeat(32), "auth.issuer", "i", "auth.audience", "a",
-                "auth.required", "true", "metrics.rooms.topK", 10, "metrics.rooms.key", "k".repeat(16))));
+                "auth.required", "true", "metrics.rooms.topK", 10, "metrics.rooms.key", "k".repeat(16), "config.ioThreads", 2)));
         for (String yaml : renders) {
             for (HasMetadata o : Chart.parse(yaml)) {
                 if (o instanceof ConfigMap cm && cm.getData() != null) {
