@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# compare.sh SCENARIO [--nodes N] [--seconds S] [--users U] [--generator bench|gatling]
+# compare.sh SCENARIO [--nodes N] [--seconds S] [--users U] [--ramp R] [--generator bench|gatling]
 #
 # Runs one scenario against our nodes and against the reference Node server (loadtest/reference),
 # same topology (N processes; N > 1 adds a redis-server), one after the other in one go, and prints
@@ -9,7 +9,7 @@
 #
 #   relay       pairs of sockets relaying #rtcio:message (generator: the npm-client relay bench by
 #               default, or --generator gatling for RelaySimulation); S seconds (default 20)
-#   join-storm  JoinStormSimulation: U users (default 400) join rooms of 4 over 5 s, then leave
+#   join-storm  JoinStormSimulation: U users (default 400) join rooms of 4 over R s (default 5), then leave
 #   idle        IdleSimulation: U connections (default 1000) held S seconds (default 60)
 #   calls       CallsSimulation: U users (default 140) in rooms of 2-8
 #
@@ -18,15 +18,16 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-scenario=${1:?usage: compare.sh relay|join-storm|idle|calls [--nodes N] [--seconds S] [--users U] [--generator bench|gatling]}
+scenario=${1:?usage: compare.sh relay|join-storm|idle|calls [--nodes N] [--seconds S] [--users U] [--ramp R] [--generator bench|gatling]}
 shift
-nodes=1 seconds= users= generator=bench
+nodes=1 seconds= users= generator=bench ramp=
 while [[ $# -gt 0 ]]; do
   case $1 in
     --nodes) nodes=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
     --users) users=$2; shift 2 ;;
     --generator) generator=$2; shift 2 ;;
+    --ramp) ramp=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -49,7 +50,8 @@ generator_cmd() {
       fi ;;
     join-storm)
       GEN=(bash -c 'source "$0"; gatling JoinStormSimulation "$@"' "$LOADTEST_DIR/lib.sh"
-        -Dusers="${users:-400}" -Dramp=5) ;;
+        -Dusers="$( [[ $warm == yes ]] && echo $((${users:-400} > 2000 ? ${users:-400} : 2000)) || echo "${users:-400}")"
+        -Dramp="$( [[ $warm == yes ]] && echo 5 || echo "${ramp:-5}")") ;;
     idle)
       GEN=(bash -c 'source "$0"; gatling IdleSimulation "$@"' "$LOADTEST_DIR/lib.sh"
         -Dusers="$( [[ $warm == yes ]] && echo 40 || echo "${users:-1000}")" -Dramp=10
@@ -61,6 +63,42 @@ generator_cmd() {
   esac
 }
 
+# warm_up: the warm-up load, not measured, WARMUP_ROUNDS times (relay 3 rounds of 10 s, join-storm 8
+# storms of max(U, 2000) users, idle and calls 1 small round), the same for both servers; each
+# round's server CPU per unit of work (relayed message, joined user) goes into the table, which
+# shows whether it had settled. A JVM compiles its hot paths over the first tens of thousands of
+# connections: its compiler threads took more CPU than its event loops in each of the first five
+# 5000-user storms, and the CPU per storm fell by a step when they were done (in the sixth), so a
+# rule "stop when a round is within x% of the last" stops on a plateau before that step. idle keeps
+# one small round: it measures what holding connections adds to a fresh process's memory, which a
+# warm-up holding as many connections would hide (its CPU per user includes the compiler's work).
+warm_up() {
+  local round rounds cur
+  case $scenario in
+    relay) rounds=${WARMUP_ROUNDS:-3} ;;
+    join-storm) rounds=${WARMUP_ROUNDS:-8} ;;
+    *) rounds=${WARMUP_ROUNDS:-1} ;;
+  esac
+  generator_cmd yes
+  rm -f "$LOG_DIR"/warm-up-*
+  for ((round = 1; round <= rounds; round++)); do
+    python3 "$LOADTEST_DIR/measure.py" --servers "$(IFS=,; echo "${SERVER_PIDS[*]}")" --redis "${REDIS_PID:-}" \
+      --out "$LOG_DIR/warm-up-$round.json" -- "${GEN[@]}" > /dev/null 2>&1 || true
+    cur=$(python3 - "$LOG_DIR/warm-up-$round.json" <<'PY'
+import json, re, sys
+m = json.load(open(sys.argv[1]))
+text = open(sys.argv[1] + ".out").read()
+bench = [l for l in text.splitlines() if l.startswith('{"pairs"')]
+stats = re.findall(r"^LOADTEST-STATS (\{.*\})$", text, re.M)
+work = json.loads(bench[-1])["relayed"] if bench else json.loads(stats[-1]).get("join-ok", {}).get("count", 0) if stats else 0
+print(round(m["serverCpuSeconds"] * 1e6 / work) if work else 0)
+PY
+)
+    echo "compare.sh: warm-up round $round of $rounds: server CPU ${cur} µs per unit of work" >&2
+    echo "$cur" >> "$LOG_DIR/warm-up-rounds.txt"
+  done
+}
+
 trap stop_servers EXIT
 trap 'exit 130' INT TERM
 for kind in ours reference; do
@@ -69,8 +107,7 @@ for kind in ours reference; do
   start_servers "$kind" "$nodes" "$redis"
   export URLS
   echo "compare.sh: $scenario on $kind x$nodes (redis: $redis) at $URLS" >&2
-  # Warm-up (JIT, connection pools), not measured: relay 10 s, join-storm the same storm, others small.
-  generator_cmd yes; "${GEN[@]}" > "$LOG_DIR/warm-up.log" 2>&1 || true
+  warm_up
   generator_cmd no
   python3 "$LOADTEST_DIR/measure.py" --servers "$(IFS=,; echo "${SERVER_PIDS[*]}")" --redis "${REDIS_PID:-}" \
     --out "$out_dir/$kind.json" -- "${GEN[@]}"
@@ -90,6 +127,10 @@ def load(kind):
     bench = [l for l in text.splitlines() if l.startswith('{"pairs"')]
     m["bench"] = json.loads(bench[-1]) if bench else {}
     m["gates"] = "pass" if m["exitCode"] == 0 else "FAIL"
+    try:
+        m["warmUp"] = open(f"{out_dir}/logs-{kind}-{scenario}-{nodes}n/warm-up-rounds.txt").read().split()
+    except OSError:
+        m["warmUp"] = []
     return m
 
 def rnd(v):
@@ -123,6 +164,7 @@ for kind in ("ours", "reference"):
                   "Redis CPU µs/user": round(rcpu * 1e6 / n) if n and nodes > 1 else None})
         if scenario == "idle":
             r["server RSS KiB/connection"] = round((m["serverRssPeakKb"] - m["serverRssBeforeKb"]) / n, 1) if n else None
+    r["warm-up rounds (server CPU µs per unit each)"] = f"{len(m['warmUp'])} ({', '.join(m['warmUp'])})"
     r.update({"server CPU s": cpu, "server idle CPU % (before the run)": round(100 * m.get("serverIdleCpuPerSecond", 0), 1),
               "Redis CPU s": rcpu if nodes > 1 else None,
               "generator CPU s": m["generatorCpuSeconds"], "wall s": m["wallSeconds"]})
