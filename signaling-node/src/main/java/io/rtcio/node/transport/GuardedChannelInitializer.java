@@ -18,7 +18,8 @@ import java.lang.reflect.Field;
  * (every HTTP request) and the {@link PacketGuard} (every packet batch, decoded by us and handed to
  * netty-socketio's packet listener); at the end the {@link PostReplyDeferral} (polling POSTs stay
  * in order) and the {@link TransportErrorHandler} (unhandled errors close the connection); its
- * encoder gets the {@link PollingBatchEncoder} (no packet lost from a full polling response). When an
+ * encoder gets the {@link PollingBatchEncoder} (no packet lost from a full polling response), and
+ * WebSocket packets are framed by the {@link WebSocketPacketWriter} before they reach it. When an
  * Engine.IO session ends, its rate-limit and guard state go with it.
  *
  * <p>netty-socketio exposes neither its packet listener nor its session table; they are read from
@@ -37,6 +38,7 @@ final class GuardedChannelInitializer extends SocketIOChannelInitializer {
     private final PacketGuard guard;
     private final RateLimiter limiter;
     private EncoderHandler encoder;
+    private WebSocketPacketWriter webSocketWriter;
 
     GuardedChannelInitializer(CorsHandler cors, PacketGuard guard, RateLimiter limiter) {
         this.cors = cors;
@@ -47,9 +49,10 @@ final class GuardedChannelInitializer extends SocketIOChannelInitializer {
     @Override
     public void start(Configuration configuration, NamespacesHub namespacesHub) {
         super.start(configuration, namespacesHub);
+        PollingBatchEncoder packets = new PollingBatchEncoder(configuration, configuration.getJsonSupport());
+        webSocketWriter = new WebSocketPacketWriter(packets, configuration.getMaxFramePayloadLength());
         try {
-            encoder = new EncoderHandler(configuration,
-                    new PollingBatchEncoder(configuration, configuration.getJsonSupport()));
+            encoder = new EncoderHandler(configuration, packets);
         } catch (java.io.IOException e) {
             throw new IllegalStateException("netty-socketio's encoder handler did not start: " + e, e);
         }
@@ -88,6 +91,8 @@ final class GuardedChannelInitializer extends SocketIOChannelInitializer {
         pipeline.addBefore(CorsHandler.NAME, WebSocketCloseFrames.NAME, WEBSOCKET_CLOSE_FRAMES);
         pipeline.replace(PACKET_HANDLER, PacketGuard.NAME, guard);
         pipeline.replace(SOCKETIO_ENCODER, SOCKETIO_ENCODER, encoder);
+        // Outbound, before netty-socketio's encoder: WebSocket packets are framed here.
+        pipeline.addAfter(SOCKETIO_ENCODER, WebSocketPacketWriter.NAME, webSocketWriter);
         pipeline.addLast(PostReplyDeferral.NAME, POST_REPLY_DEFERRAL);
         pipeline.addLast(TransportErrorHandler.NAME, TRANSPORT_ERRORS);
     }

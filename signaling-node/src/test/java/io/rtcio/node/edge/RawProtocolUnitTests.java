@@ -675,6 +675,28 @@ class RawProtocolUnitTests {
         }
     }
 
+    @Test
+    void aRelayAboveTheFrameLimitArrivesWholeInContinuationFrames() throws Exception {
+        // The relay adds the source, so a sent frame just under MAX_FRAME_BYTES leaves the node above it.
+        try (NodeCluster small = NodeCluster.start(1, Map.of("MAX_EVENT_BYTES", "2048", "MAX_FRAME_BYTES", "2048"))) {
+            String room = room();
+            RawClient sender = websocket(small, 0);
+            String senderId = sender.connect("40");
+            RawClient receiver = websocket(small, 0);
+            String receiverId = receiver.connect("40");
+            join(sender, room, "sender");
+            join(receiver, room, "receiver");
+
+            String head = "42[\"#rtcio:message\",{\"target\":\"" + receiverId + "\",\"data\":\"";
+            String filler = "x".repeat(2040 - head.length() - 3);
+            sender.send(head + filler + "\"}]");
+
+            String frame = receiver.await(named("#rtcio:message"));
+            assertThat(frame).hasSizeGreaterThan(2048)
+                    .isEqualTo(head + filler + "\",\"source\":\"" + senderId + "\"}]");
+        }
+    }
+
     // ------------------------------------------------------------------ transport settings
 
     @Test
