@@ -5,15 +5,17 @@ import io.rtcio.node.ratelimit.RateLimiter;
 import io.rtcio.node.session.LocalSocket;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A periodic check that nothing outlives its Engine.IO session: a socket whose session is over is
- * evicted (its rooms are told it left), the state of sessions that ended is dropped, and a session
+ * A periodic check that nothing outlives its Engine.IO session: a socket whose session is over at
+ * two runs in a row is evicted (its rooms are told it left), the state of sessions that ended is dropped, and a session
  * that has not connected to a namespace within the connect timeout is closed (socket.io's
  * {@code connectTimeout}). The edge already refuses packets of sessions that are over; this is
  * the backstop for whatever slips past it.
@@ -27,6 +29,8 @@ final class SessionSweep implements Runnable {
     private final RateLimiter limiter;
     private final long connectTimeoutNanos;
     private final Duration period;
+    /** Sockets the last run found without a live session (runs are one after another, on one thread). */
+    private Set<LocalSocket> suspects = Set.of();
 
     SessionSweep(PacketGuard guard, Collection<EventRouter> routers, RateLimiter limiter, Duration connectTimeout) {
         this.guard = guard;
@@ -54,19 +58,26 @@ final class SessionSweep implements Runnable {
     }
 
     private void evictOrphans() {
+        Set<LocalSocket> seen = new HashSet<>();
         for (EventRouter router : routers) {
             for (LocalSocket socket : router.localSockets()) {
                 if (!guard.alive(socket.engineSession())) {
-                    if (socket.kicked()) {
+                    if (!suspects.contains(socket)) {
+                        // netty-socketio marks a session over before it tells the namespaces, whose
+                        // departure follows at once: only a socket the next run still finds is an orphan.
+                        seen.add(socket);
+                    } else if (socket.kicked()) {
                         // Closed on purpose (slow reader, API kick): the sweep only got there before its departure.
                         log.debug("evicting kicked socket {}: its Engine.IO session is over", socket.id());
+                        router.evict(socket);
                     } else {
                         log.warn("evicting socket {}: its Engine.IO session is over", socket.id());
+                        router.evict(socket);
                     }
-                    router.evict(socket);
                 }
             }
         }
+        suspects = seen;
     }
 
     private void closeIdleSessions(long now) {
