@@ -14,10 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A periodic check that nothing outlives its Engine.IO session: a socket whose session is over at
- * two runs in a row is evicted (its rooms are told it left), the state of sessions that ended is dropped, and a session
- * that has not connected to a namespace within the connect timeout is closed (socket.io's
- * {@code connectTimeout}). The edge already refuses packets of sessions that are over; this is
+ * A periodic check that nothing outlives its Engine.IO session: a socket whose session is over
+ * at two runs in a row is evicted (its rooms are told it left), the state of sessions that ended
+ * is dropped, and a session that has not connected to a namespace within the connect timeout is
+ * closed (socket.io's {@code connectTimeout}). The edge already refuses packets of sessions that are over; this is
  * the backstop for whatever slips past it.
  */
 final class SessionSweep implements Runnable {
@@ -61,20 +61,22 @@ final class SessionSweep implements Runnable {
         Set<LocalSocket> seen = new HashSet<>();
         for (EventRouter router : routers) {
             for (LocalSocket socket : router.localSockets()) {
-                if (!guard.alive(socket.engineSession())) {
-                    if (!suspects.contains(socket)) {
-                        // netty-socketio marks a session over before it tells the namespaces, whose
-                        // departure follows at once: only a socket the next run still finds is an orphan.
-                        seen.add(socket);
-                    } else if (socket.kicked()) {
-                        // Closed on purpose (slow reader, API kick): the sweep only got there before its departure.
-                        log.debug("evicting kicked socket {}: its Engine.IO session is over", socket.id());
-                        router.evict(socket);
-                    } else {
-                        log.warn("evicting socket {}: its Engine.IO session is over", socket.id());
-                        router.evict(socket);
-                    }
+                if (guard.alive(socket.engineSession())) {
+                    continue;
                 }
+                if (!suspects.contains(socket)) {
+                    // netty-socketio marks a session over before it tells the namespaces, whose
+                    // departure follows at once: only a socket the next run still finds is an orphan.
+                    seen.add(socket);
+                    continue;
+                }
+                if (socket.kicked()) {
+                    // Closed on purpose (slow reader, API kick): the sweep only got there before its departure.
+                    log.debug("evicting kicked socket {}: its Engine.IO session is over", socket.id());
+                } else {
+                    log.warn("evicting socket {}: its Engine.IO session is over", socket.id());
+                }
+                router.evict(socket);
             }
         }
         suspects = seen;
